@@ -1,0 +1,55 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Person
+
+
+class OrganizationSignInForm(AuthenticationForm):
+    """Sign-in form of one organization: the user name is looked up within it."""
+
+    error_messages = {
+        "invalid_login": _("The user name or password is incorrect, or the account is inactive."),
+        "inactive": _("This account is inactive."),
+    }
+
+    def __init__(self, request=None, *args, organization, **kwargs):
+        self.organization = organization
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("User name")
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            from django.contrib.auth import authenticate
+
+            self.user_cache = authenticate(
+                self.request, organization=self.organization, username=username, password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class PeopleFilterForm(forms.Form):
+    STATUS_CHOICES = [("", "Any status"), ("active", "Active"), ("inactive", "Inactive")]
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
+    source = forms.ChoiceField(required=False, choices=[("", "Any source"), *Person.Source.choices])
+
+    def filters(self):
+        """Return the search arguments for accounts.directory.search_people; empty when invalid."""
+        if not self.is_valid():
+            return {}
+        return {
+            "query": self.cleaned_data["q"].strip(),
+            "status": self.cleaned_data["status"],
+            "source": self.cleaned_data["source"],
+        }
+
+
+class OrganizationLookupForm(forms.Form):
+    organization = forms.SlugField(max_length=63, label="Organization URL name")

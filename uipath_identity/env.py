@@ -1,0 +1,117 @@
+"""Typed readers for the environment variables that configure the portal.
+
+Each reader raises ImproperlyConfigured with the variable's name and the expected
+form, so a bad deployment stops at start-up instead of failing on a later request.
+A variable set to an empty string counts as unset.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def _raw(name):
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def env_str(name, default=None, *, required=False):
+    """Return the variable's text, or `default` when it is unset.
+
+    `NAME_FILE` may name a file whose content is used instead, so that secrets can
+    come from a mounted secret file rather than the process environment.
+    """
+    value = _raw(name)
+    file_name = _raw(f"{name}_FILE")
+    if value is None and file_name is not None:
+        try:
+            value = Path(file_name).read_text().strip() or None
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {file_name!r}, which cannot be read: {error.strerror}."
+            ) from error
+    if value is None:
+        if required:
+            raise ImproperlyConfigured(f"{name} is required but not set.")
+        return default
+    return value
+
+
+def env_bool(name, default=False):
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, got {value!r}.")
+
+
+def env_int(name, default, *, minimum=None):
+    value = _raw(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}.")
+    return number
+
+
+def env_list(name, default=()):
+    """Return a comma-separated variable as a list of non-empty, stripped items."""
+    value = _raw(name)
+    if value is None:
+        return list(default)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_base_url(name, default=None, *, required=False):
+    """Return an absolute http(s) URL with no path, query or trailing slash."""
+    value = env_str(name, default, required=required)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a scheme and host such as https://identity.example.com, got {value!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def env_database(name, default):
+    """Return a Django DATABASES entry parsed from a database URL.
+
+    PostgreSQL URLs (postgres:// or postgresql://) use Django's PostgreSQL backend,
+    which runs on psycopg 3 when it is installed.
+    """
+    value = env_str(name, default)
+    try:
+        config = dj_database_url.parse(value, conn_max_age=60, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{name} must be a database URL such as postgresql://user@127.0.0.1:5432/identity "
+            f"or sqlite:////absolute/path/db.sqlite3 ({error})."
+        ) from None
+    if not config.get("ENGINE") or not config.get("NAME"):
+        raise ImproperlyConfigured(
+            f"{name} must name a database, such as postgresql://user@127.0.0.1:5432/identity."
+        )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+    return config

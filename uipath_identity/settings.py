@@ -1,0 +1,216 @@
+"""Django settings for the identity portal.
+
+Every value that differs between the demo, development and production comes from
+an environment variable read here through the helpers in uipath_identity.env; the
+README lists them. DEMO_MODE=true relaxes what a local one-command run needs: a
+generated SECRET_KEY kept in var/, a SQLite database and an http base URL.
+"""
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+from uipath_identity.env import (
+    env_base_url,
+    env_bool,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+DEMO_MODE = env_bool("DEMO_MODE", False)
+DEBUG = env_bool("DEBUG", False)
+
+
+def _demo_secret_key():
+    """Return the demo's secret key, generating it into var/ on the first run."""
+    key_file = VAR_DIR / "demo-secret-key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = env_str("SECRET_KEY")
+if SECRET_KEY is None:
+    if not DEMO_MODE:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required but not set (or set SECRET_KEY_FILE to a file that "
+            "contains it). Only DEMO_MODE=true generates one."
+        )
+    SECRET_KEY = _demo_secret_key()
+
+PUBLIC_BASE_URL = env_base_url(
+    "PUBLIC_BASE_URL",
+    "http://127.0.0.1:8000" if DEMO_MODE or DEBUG else None,
+    required=not (DEMO_MODE or DEBUG),
+)
+_public_url = urlsplit(PUBLIC_BASE_URL)
+PUBLIC_URL_IS_HTTPS = _public_url.scheme == "https"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_public_url.hostname, "127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [PUBLIC_BASE_URL])
+
+DATABASES = {
+    "default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}"),
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "oauth2_provider",
+    "django_scim",
+    "accounts",
+    "security",
+    "scim",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "uipath_identity.urls"
+WSGI_APPLICATION = "uipath_identity.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Organization people sign in with their organization's user name.
+    "accounts.backends.OrganizationPersonBackend",
+    # Operators sign in to the Django admin at /admin/ with their auth user name.
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+# The demo and the tests serve static files straight from the app folders through
+# WhiteNoise's finders; production serves what collectstatic gathered in STATIC_ROOT.
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
+WHITENOISE_AUTOREFRESH = DEBUG
+STATIC_ROOT = None if WHITENOISE_USE_FINDERS else BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# HTTPS hardening follows the public base URL: a deployment served over https gets
+# secure cookies, HSTS and a redirect from http. SECURE_PROXY_SSL_HEADER is needed
+# when a TLS-terminating proxy forwards plain http to gunicorn.
+SESSION_COOKIE_SECURE = PUBLIC_URL_IS_HTTPS
+CSRF_COOKIE_SECURE = PUBLIC_URL_IS_HTTPS
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PUBLIC_URL_IS_HTTPS and not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PUBLIC_URL_IS_HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Submitting a domain to the browsers' HSTS preload list is the operator's decision
+# (SECURE_HSTS_PRELOAD), not a defect of the deployment.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if env_bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+
+
+def _pkce_required(client_id):
+    """Return whether an authorization request must carry PKCE.
+
+    Okta's SCIM connector, a confidential client, is not documented to send PKCE, so
+    it is optional; a challenge that is sent is still verified, and only S256 is
+    accepted (COMPLIANT_BCP_RFC9700_PKCE_METHOD).
+    """
+    return False
+
+
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "PM.Scim": "Create, update and deactivate the organization's people through SCIM",
+        "offline_access": "Keep access with refresh tokens",
+    },
+    "DEFAULT_SCOPES": ["PM.Scim"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_ACCESS_TOKEN_SECONDS", 3600, minimum=60),
+    # Idle lifetime of a refresh token, so an abandoned integration stops working.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_REFRESH_TOKEN_SECONDS", 90 * 24 * 3600, minimum=3600),
+    "ROTATE_REFRESH_TOKEN": True,
+    # NOTE: django-oauth-toolkit 3.4 refuses a grace period together with checksum-only
+    # token storage (check oauth2_provider.E001), so a replayed refresh token is
+    # rejected at once here.
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "PKCE_REQUIRED": _pkce_required,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "console": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "console"},
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        # django-scim2 logs request and response bodies at DEBUG, which would put
+        # provisioned people's attributes in the log.
+        "django_scim": {"level": "INFO"},
+    },
+}

@@ -1,0 +1,166 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import RequestFactory
+from django.utils import timezone
+
+from security.bearer_tokens import (
+    TooManyLiveTokens,
+    find_live_bearer_token,
+    issue_bearer_token,
+    revoke_bearer_tokens,
+    token_digest,
+)
+from security.connections import disable, enable_with_bearer_token
+from security.models import ScimBearerToken, ScimConnection
+from security.scim_access import authenticate_scim_request, credential_from_header
+from tests.factories import make_organization
+
+
+def scim_request(authorization=None):
+    headers = {"HTTP_AUTHORIZATION": authorization} if authorization is not None else {}
+    return RequestFactory().get("/scim/Users", **headers)
+
+
+@pytest.mark.django_db
+def test_issue_stores_only_prefix_and_digest(organization):
+    token, raw_token = issue_bearer_token(organization)
+
+    stored = ScimBearerToken.objects.get(pk=token.pk)
+    assert raw_token.startswith(f"scim_{stored.prefix}_")
+    assert stored.digest == token_digest(raw_token)
+    assert raw_token.split("_", 2)[2] not in stored.digest
+
+
+@pytest.mark.django_db
+def test_find_live_token_matches_exact_value(organization):
+    token, raw_token = issue_bearer_token(organization)
+
+    assert find_live_bearer_token(raw_token) == token
+    assert find_live_bearer_token(raw_token[:-1] + ("A" if raw_token[-1] != "A" else "B")) is None
+    assert find_live_bearer_token("not-a-token") is None
+
+
+@pytest.mark.django_db
+def test_revoked_and_expired_tokens_not_live(organization):
+    _, revoked_raw = issue_bearer_token(organization)
+    revoke_bearer_tokens(organization)
+    _, expired_raw = issue_bearer_token(organization, expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert find_live_bearer_token(revoked_raw) is None
+    assert find_live_bearer_token(expired_raw) is None
+
+
+@pytest.mark.django_db
+def test_third_live_token_rejected(organization):
+    issue_bearer_token(organization)
+    issue_bearer_token(organization)
+
+    with pytest.raises(TooManyLiveTokens):
+        issue_bearer_token(organization)
+
+    assert ScimBearerToken.objects.filter(organization=organization).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Bearer abc", "abc"),
+        ("bearer abc", "abc"),
+        ("BEARER abc", "abc"),
+        ("abc", "abc"),
+        ("Basic dXNlcjpwYXNz", None),
+        ("Bearer", "Bearer"),
+        ("Bearer a b", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_credential_from_header(header, expected):
+    assert credential_from_header(header) == expected
+
+
+@pytest.mark.django_db
+def test_authenticate_accepts_token_of_same_organization(organization):
+    enable_with_bearer_token(organization)
+    token, raw_token = issue_bearer_token(organization)
+
+    caller = authenticate_scim_request(scim_request(f"Bearer {raw_token}"), organization)
+
+    assert caller.organization_id == organization.id
+    assert caller.credential == "bearer_token"
+    assert caller.client_label == token.prefix
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    assert ScimConnection.objects.get(organization=organization).last_called_at is not None
+
+
+@pytest.mark.django_db
+def test_authenticate_rejects_token_of_other_organization(organization):
+    other = make_organization()
+    enable_with_bearer_token(organization)
+    enable_with_bearer_token(other)
+    _, raw_token = issue_bearer_token(other)
+
+    assert authenticate_scim_request(scim_request(f"Bearer {raw_token}"), organization) is None
+
+
+@pytest.mark.django_db
+def test_authenticate_rejects_when_connection_disabled(organization):
+    enable_with_bearer_token(organization)
+    _, raw_token = issue_bearer_token(organization)
+
+    disable(organization)
+
+    assert authenticate_scim_request(scim_request(f"Bearer {raw_token}"), organization) is None
+    assert ScimBearerToken.objects.filter(organization=organization, revoked_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_authenticate_ignores_browser_session(organization, administrator):
+    enable_with_bearer_token(organization)
+    request = scim_request()
+    request.user = administrator.user
+
+    assert authenticate_scim_request(request, organization) is None
+
+
+@pytest.mark.django_db
+def test_issue_command_prints_token_once_and_enables(organization):
+    output = io.StringIO()
+
+    call_command("issue_scim_token", organization.name, "--expires-in-days=90", stdout=output)
+
+    token = ScimBearerToken.objects.get(organization=organization)
+    raw_token = next(line.split(": ", 1)[1] for line in output.getvalue().splitlines() if line.startswith("Bearer token"))
+    assert find_live_bearer_token(raw_token) == token
+    assert f"/{organization.id}/identity_/api/scim/v2" in output.getvalue()
+    assert timedelta(days=89) < token.expires_at - timezone.now() <= timedelta(days=90)
+    assert ScimConnection.objects.get(organization=organization).status == ScimConnection.Status.ENABLED
+
+
+@pytest.mark.django_db
+def test_issue_command_unknown_organization():
+    with pytest.raises(CommandError, match="No organization has the URL name 'ghost'"):
+        call_command("issue_scim_token", "ghost")
+
+
+@pytest.mark.django_db
+def test_revoke_command_by_prefix(organization):
+    first, _ = issue_bearer_token(organization)
+    second, _ = issue_bearer_token(organization)
+
+    call_command("revoke_scim_tokens", organization.name, f"--prefix={first.prefix}", stdout=io.StringIO())
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.revoked_at is not None
+    assert second.revoked_at is None
+
+
+@pytest.mark.django_db
+def test_revoke_command_unknown_prefix(organization):
+    with pytest.raises(CommandError, match="No live token with prefix 'nope'"):
+        call_command("revoke_scim_tokens", organization.name, "--prefix=nope")

@@ -76,11 +76,14 @@ INSTALLED_APPS = [
     "accounts",
     "security",
     "scim",
+    "audit",
 ]
 
 MIDDLEWARE = [
+    "uipath_identity.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "audit.recording.ProvisioningActivityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -198,14 +201,28 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
 }
 
+# Days of SCIM provisioning activity that prune_provisioning_activity keeps.
+PROVISIONING_ACTIVITY_RETENTION_DAYS = env_int("PROVISIONING_ACTIVITY_RETENTION_DAYS", 30, minimum=1)
+
+# "console" is readable in a terminal; "json" is one object per line for log shippers.
+LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG or DEMO_MODE else "json")
+if LOG_FORMAT not in ("console", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be console or json, got {LOG_FORMAT!r}.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "uipath_identity.logging.RequestIdFilter"}},
     "formatters": {
-        "console": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "console": {"()": "uipath_identity.logging.ConsoleFormatter"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"message": "event", "asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "console"},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {

@@ -1,0 +1,176 @@
+"""Recording of every SCIM request as a ProvisioningEvent.
+
+The SCIM layer may describe a request more precisely than its method and path by
+setting attributes on the request: `scim_organization` (the Organization of the
+URL), `scim_caller` (security.scim_access.ScimCaller) and `scim_activity`, a dict
+with `operation`, `person_id` and `person_user_name`. Whatever it leaves unset is
+inferred here without a query.
+"""
+
+import json
+import logging
+import re
+import time
+
+from accounts.models import Organization
+from audit.models import ProvisioningEvent
+from audit.redaction import redact_body
+from security.bearer_tokens import TOKEN_PATTERN
+from security.scim_access import credential_from_header
+
+logger = logging.getLogger(__name__)
+
+SCIM_PATH = re.compile(
+    r"^/(?P<organization_id>[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})"
+    r"/identity_/api/scim/v2(?P<rest>/.*)?$"
+)
+RESOURCE_PATH = re.compile(r"^/(?P<resource>Users|Groups)(?:/(?P<id>[^/]+))?/?$")
+DISCOVERY_RESOURCES = ("/ServiceProviderConfig", "/ResourceTypes", "/Schemas")
+
+
+class ProvisioningActivityMiddleware:
+    """Record each request under /{orgId}/identity_/api/scim/v2 after it is answered.
+
+    Costs one INSERT per request. A failure to record is logged and never changes
+    the response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = SCIM_PATH.match(request.path_info)
+        if match is None:
+            return self.get_response(request)
+        path = request.get_full_path()
+        request_body = request.body
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = int((time.perf_counter() - started) * 1000)
+        try:
+            record_provisioning_event(request, response, match, path, request_body, duration_ms)
+        except Exception:
+            logger.exception(
+                "provisioning_activity.record_failed",
+                extra={"organization_id": match["organization_id"], "status": response.status_code},
+            )
+        return response
+
+
+def record_provisioning_event(request, response, match, path, request_body, duration_ms):
+    organization = getattr(request, "scim_organization", None)
+    if organization is None:
+        organization = Organization.objects.filter(pk=match["organization_id"]).first()
+        if organization is None:
+            return None
+    response_body = b"" if response.streaming else response.content
+    response_data = _json_or_none(response_body)
+    request_data = _json_or_none(request_body)
+    activity = getattr(request, "scim_activity", None) or {}
+    inferred = infer_activity(request.method, match["rest"] or "/", request.GET, request_data, response_data)
+    error = response_data if response.status_code >= 400 and isinstance(response_data, dict) else {}
+    return ProvisioningEvent.objects.create(
+        organization=organization,
+        client=client_label(request),
+        method=request.method,
+        path=path[:1000],
+        operation=activity.get("operation") or inferred["operation"],
+        person_id=activity.get("person_id") or inferred["person_id"],
+        person_user_name=(activity.get("person_user_name") or inferred["person_user_name"])[:255],
+        status=response.status_code,
+        scim_type=str(error.get("scimType", ""))[:32],
+        detail=str(error.get("detail", ""))[:1000],
+        duration_ms=duration_ms,
+        request_body=redact_body(request_body),
+        response_body=redact_body(response_body),
+    )
+
+
+def client_label(request):
+    """Return the OAuth client id or bearer token prefix of the request, never a secret."""
+    caller = getattr(request, "scim_caller", None)
+    if caller is not None:
+        kind = "bearer token" if caller.credential == "bearer_token" else "OAuth client"
+        return f"{kind} {caller.client_label}"
+    raw_token = credential_from_header(request.META.get("HTTP_AUTHORIZATION"))
+    if raw_token is None:
+        return "no credentials"
+    match = TOKEN_PATTERN.match(raw_token)
+    if match is not None:
+        return f"bearer token {match['prefix']} (rejected)"
+    return "unrecognized token (rejected)"
+
+
+def infer_activity(method, rest, query, request_data, response_data):
+    """Return the operation and person of a SCIM request from its method, path and bodies."""
+    person_id = None
+    person_user_name = ""
+    resource = RESOURCE_PATH.match(rest)
+    if resource is None:
+        operation = (
+            ProvisioningEvent.Operation.DISCOVERY if rest.startswith(DISCOVERY_RESOURCES) else ProvisioningEvent.Operation.OTHER
+        )
+        return {"operation": operation, "person_id": None, "person_user_name": ""}
+
+    if resource["resource"] == "Groups":
+        operation = ProvisioningEvent.Operation.LOOKUP if method == "GET" else ProvisioningEvent.Operation.GROUP
+        return {"operation": operation, "person_id": None, "person_user_name": ""}
+
+    if resource["id"]:
+        person_id = _uuid_or_none(resource["id"])
+    if isinstance(response_data, dict) and response_data.get("id") and "userName" in response_data:
+        person_id = person_id or _uuid_or_none(response_data["id"])
+        person_user_name = str(response_data.get("userName", ""))
+    elif isinstance(request_data, dict) and request_data.get("userName"):
+        person_user_name = str(request_data["userName"])
+
+    if method == "POST":
+        operation = ProvisioningEvent.Operation.CREATE
+    elif method == "DELETE":
+        operation = ProvisioningEvent.Operation.DELETE
+    elif method in ("PUT", "PATCH"):
+        operation = _update_kind(method, request_data)
+    elif resource["id"] or "filter" in query:
+        operation = ProvisioningEvent.Operation.LOOKUP
+    else:
+        operation = ProvisioningEvent.Operation.IMPORT_PAGE
+    return {"operation": operation, "person_id": person_id, "person_user_name": person_user_name}
+
+
+def _update_kind(method, request_data):
+    """Classify a PUT or PATCH: a PATCH that only sets `active` (de)activates."""
+    if method == "PATCH" and isinstance(request_data, dict):
+        changes = {}
+        for operation in request_data.get("Operations") or []:
+            if not isinstance(operation, dict):
+                continue
+            if isinstance(operation.get("value"), dict) and not operation.get("path"):
+                changes.update({str(key).lower(): value for key, value in operation["value"].items()})
+            elif operation.get("path"):
+                changes[str(operation["path"]).lower()] = operation.get("value")
+        if set(changes) == {"active"}:
+            active = changes["active"]
+            if isinstance(active, str):
+                active = active.lower() == "true"
+            return ProvisioningEvent.Operation.REACTIVATE if active else ProvisioningEvent.Operation.DEACTIVATE
+    if method == "PUT" and isinstance(request_data, dict) and request_data.get("active") in (False, "False", "false"):
+        return ProvisioningEvent.Operation.DEACTIVATE
+    return ProvisioningEvent.Operation.UPDATE
+
+
+def _json_or_none(raw):
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,122 @@
+import json
+import logging
+import uuid
+
+import pytest
+from django.test import Client
+
+from audit.models import ProvisioningEvent
+from audit.recording import infer_activity
+
+pytestmark = pytest.mark.urls("tests.audit.scim_stub_urls")
+OKTA_CREATE = {
+    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    "userName": "ada@example.com",
+    "password": "Okta-Random-Password-1",
+    "active": True,
+}
+
+
+def scim_url(organization, rest="/Users"):
+    return f"/{organization.id}/identity_/api/scim/v2{rest}"
+
+
+@pytest.mark.django_db
+def test_create_recorded_once_without_password(organization):
+    response = Client().post(
+        scim_url(organization), json.dumps(OKTA_CREATE), content_type="application/scim+json",
+        HTTP_AUTHORIZATION="Bearer good",
+    )
+
+    event = ProvisioningEvent.objects.get()
+    assert response.status_code == 201
+    assert event.organization == organization
+    assert event.operation == ProvisioningEvent.Operation.CREATE
+    assert event.status == 201
+    assert event.method == "POST"
+    assert event.person_id == uuid.UUID("6f1c4b9e-1f37-4c4e-9a57-0d9f2f3c1a10")
+    assert event.person_user_name == "ada@example.com"
+    assert "Okta-Random-Password-1" not in event.request_body
+    assert json.loads(event.request_body)["password"] == "[redacted]"
+    assert event.client == "unrecognized token (rejected)"
+
+
+@pytest.mark.django_db
+def test_conflict_recorded_with_scim_type(organization):
+    Client().post(
+        scim_url(organization), json.dumps({**OKTA_CREATE, "userName": "taken@example.com"}),
+        content_type="application/scim+json", HTTP_AUTHORIZATION="Bearer good",
+    )
+
+    event = ProvisioningEvent.objects.get()
+    assert event.status == 409
+    assert event.scim_type == "uniqueness"
+    assert event.detail == "userName is already taken."
+    assert not event.succeeded
+
+
+@pytest.mark.django_db
+def test_rejected_token_recorded_with_prefix_only(organization):
+    token = "scim_AbCdEfGhIjKl_" + "y" * 43
+
+    Client().get(scim_url(organization), HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    event = ProvisioningEvent.objects.get()
+    assert event.status == 401
+    assert event.client == "bearer token AbCdEfGhIjKl (rejected)"
+    assert token not in event.client + event.request_body + event.response_body + event.path
+
+
+@pytest.mark.django_db
+def test_unknown_organization_not_recorded(db):
+    Client().get(f"/{uuid.uuid4()}/identity_/api/scim/v2/Users", HTTP_AUTHORIZATION="Bearer good")
+
+    assert not ProvisioningEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_recording_failure_keeps_response(organization, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr("audit.recording.ProvisioningEvent.objects.create", broken)
+
+    with caplog.at_level(logging.ERROR):
+        response = Client().get(scim_url(organization), HTTP_AUTHORIZATION="Bearer good")
+
+    assert response.status_code == 200
+    assert "provisioning_activity.record_failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_recording_costs_one_insert(organization, django_assert_num_queries):
+    client = Client()
+    request = {"HTTP_AUTHORIZATION": "Bearer good"}
+
+    # The stand-in view runs no query and sets no request.scim_organization, so the
+    # recorder looks the organization up, then inserts.
+    with django_assert_num_queries(2):
+        client.get(scim_url(organization), **request)
+
+
+@pytest.mark.parametrize(
+    ("method", "rest", "query", "body", "expected"),
+    [
+        ("GET", "/Users", {}, None, "import_page"),
+        ("GET", "/Users", {"filter": 'userName eq "a"'}, None, "lookup"),
+        ("GET", "/Users/6f1c4b9e-1f37-4c4e-9a57-0d9f2f3c1a10", {}, None, "lookup"),
+        ("POST", "/Users", {}, {"userName": "a"}, "create"),
+        ("PUT", "/Users/x", {}, {"userName": "a", "active": True}, "update"),
+        ("PUT", "/Users/x", {}, {"userName": "a", "active": False}, "deactivate"),
+        ("PATCH", "/Users/x", {}, {"Operations": [{"op": "replace", "value": {"active": False}}]}, "deactivate"),
+        ("PATCH", "/Users/x", {}, {"Operations": [{"op": "Replace", "path": "active", "value": "True"}]}, "reactivate"),
+        ("PATCH", "/Users/x", {}, {"Operations": [{"op": "replace", "path": "title", "value": "CFO"}]}, "update"),
+        ("DELETE", "/Users/x", {}, None, "delete"),
+        ("GET", "/ServiceProviderConfig", {}, None, "discovery"),
+        ("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", {}, None, "discovery"),
+        ("PATCH", "/Groups/x", {}, {"Operations": []}, "group"),
+        ("GET", "/Bulk", {}, None, "other"),
+    ],
+)
+def test_infer_activity_operation(method, rest, query, body, expected):
+    assert infer_activity(method, rest, query, body, None)["operation"] == expected

@@ -1,0 +1,49 @@
+import json
+
+from audit.redaction import MAX_STORED_BODY_CHARACTERS, REDACTED, redact_body
+
+TOKEN = "scim_AbCdEfGhIjKl_" + "x" * 43
+
+
+def test_redact_body_hides_password_and_tokens():
+    body = json.dumps(
+        {
+            "userName": "ada@example.com",
+            "password": "Okta-Placeholder-1!",
+            "nested": {"client_secret": "s3cr3t", "access_token": "abc", "note": f"Bearer {TOKEN}"},
+        }
+    )
+
+    stored = redact_body(body.encode())
+
+    assert "Okta-Placeholder-1!" not in stored
+    assert "s3cr3t" not in stored
+    assert TOKEN not in stored
+    assert json.loads(stored)["password"] == REDACTED
+    assert json.loads(stored)["userName"] == "ada@example.com"
+
+
+def test_redact_body_hides_patch_value_for_password_path():
+    body = {"Operations": [{"op": "replace", "path": "password", "value": "New-Secret-9"}]}
+
+    stored = json.loads(redact_body(json.dumps(body)))
+
+    assert stored["Operations"][0]["value"] == REDACTED
+
+
+def test_redact_body_form_encoded_secrets():
+    stored = redact_body(b"grant_type=refresh_token&refresh_token=abc123&client_secret=zzz")
+
+    assert "abc123" not in stored
+    assert "zzz" not in stored
+
+
+def test_redact_body_caps_size():
+    stored = redact_body(json.dumps({"displayName": "a" * (MAX_STORED_BODY_CHARACTERS * 2)}))
+
+    assert len(stored) < MAX_STORED_BODY_CHARACTERS + 100
+    assert stored.endswith("more characters not stored]")
+
+
+def test_redact_body_empty():
+    assert redact_body(b"") == ""

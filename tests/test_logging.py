@@ -1,0 +1,49 @@
+import json
+import logging
+
+import pytest
+from django.test import Client
+
+from uipath_identity.logging import ConsoleFormatter, RequestIdFilter, request_id_var
+
+
+def make_record(**extra):
+    record = logging.LogRecord("scim", logging.INFO, __file__, 1, "scim.person.created", (), None)
+    for key, value in extra.items():
+        setattr(record, key, value)
+    RequestIdFilter().filter(record)
+    return record
+
+
+def test_console_formatter_appends_extra_fields():
+    line = ConsoleFormatter().format(make_record(organization_id="org-1", person_id="p-2"))
+
+    assert line.endswith("scim.person.created organization_id=org-1 person_id=p-2 request_id=-")
+
+
+def test_json_formatter_renames_fields():
+    from pythonjsonlogger.json import JsonFormatter
+
+    formatter = JsonFormatter(
+        "%(asctime)s %(levelname)s %(name)s %(message)s",
+        rename_fields={"message": "event", "asctime": "time", "levelname": "level", "name": "logger"},
+    )
+    token = request_id_var.set("abc123")
+    try:
+        data = json.loads(formatter.format(make_record(organization_id="org-1")))
+    finally:
+        request_id_var.reset(token)
+
+    assert data["event"] == "scim.person.created"
+    assert data["level"] == "INFO"
+    assert data["organization_id"] == "org-1"
+    assert data["request_id"] == "abc123"
+
+
+@pytest.mark.django_db
+def test_request_id_header_echoed_or_generated():
+    echoed = Client().get("/", HTTP_X_REQUEST_ID="okta-req-42")
+    generated = Client().get("/", HTTP_X_REQUEST_ID="bad id with spaces")
+
+    assert echoed["X-Request-ID"] == "okta-req-42"
+    assert len(generated["X-Request-ID"]) == 32

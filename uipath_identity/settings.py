@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "accounts",
     "security",
     "scim",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -212,5 +213,9 @@ LOGGING = {
         # django-scim2 logs request and response bodies at DEBUG, which would put
         # provisioned people's attributes in the log.
         "django_scim": {"level": "INFO"},
+        # pysaml2 logs assertions, Name IDs and attribute values at DEBUG and INFO,
+        # and quotes assertions in some errors; sso.views logs each rejection's
+        # reason and ids instead.
+        "saml2": {"level": "CRITICAL"},
     },
 }

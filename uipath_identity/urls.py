@@ -7,5 +7,6 @@ urlpatterns = [
     path("", accounts_views.landing, name="landing"),
     path("admin/", admin.site.urls),
     path("", include("security.urls")),
+    path("", include("sso.urls")),
     path("", include("accounts.urls")),
 ]

@@ -53,10 +53,18 @@ class TestIdentityProvider:
 
     __test__ = False
 
-    def __init__(self, directory, service_provider_metadata, *, entity_id=ENTITY_ID, sso_url=SSO_URL):
+    def __init__(
+        self, directory, service_provider_metadata, *, entity_id=ENTITY_ID, sso_url=SSO_URL, keep_existing_key=False
+    ):
+        """Sign with a new key in `directory`, or with the one already there when `keep_existing_key`."""
         self.entity_id = entity_id
         self.sso_url = sso_url
-        self.key_path, self.cert_path, self.certificate_pem = make_certificate(directory)
+        existing = (directory / "Test-IdP-key.pem", directory / "Test-IdP-cert.pem")
+        if keep_existing_key and all(path.exists() for path in existing):
+            self.key_path, self.cert_path = existing
+            self.certificate_pem = self.cert_path.read_text()
+        else:
+            self.key_path, self.cert_path, self.certificate_pem = make_certificate(directory)
         config = IdPConfig()
         config.load(
             {

@@ -30,8 +30,8 @@ def person_for_assertion(organization, assertion):
     Matching tries, in order, an existing link to the same subject, the person whose
     external id equals the assertion's directory identifier, and the person whose
     user name (or else work email) equals the Name ID regardless of letter case. An
-    email match never takes over a person already linked to another subject or
-    carrying another directory identifier. Raises SsoFailure with `unknown_person`,
+    email match never takes over a person already linked to another subject of the
+    same identity provider or carrying another directory identifier. Raises SsoFailure with `unknown_person`,
     `ambiguous_email`, `linked_to_other_identity` or `person_inactive`.
     """
     directory_id = assertion.first(saml.DIRECTORY_ID_CLAIM)
@@ -78,7 +78,9 @@ def _match_unlinked_person(organization, assertion, directory_id, ids):
         raise saml.SsoFailure("unknown_person", **ids)
 
     ids["person_id"] = person.id
-    if SamlIdentity.objects.filter(person=person).exists():
+    # A link made through a former identity provider (another issuer) is stale: the
+    # organization has one identity provider at a time, and _link replaces it.
+    if SamlIdentity.objects.filter(person=person, issuer=assertion.issuer).exists():
         raise saml.SsoFailure("linked_to_other_identity", **ids)
     if directory_id and person.external_id and person.external_id != directory_id:
         raise saml.SsoFailure("linked_to_other_identity", **ids)
@@ -86,7 +88,7 @@ def _match_unlinked_person(organization, assertion, directory_id, ids):
 
 
 def _link(organization, person, issuer, subject):
-    """Link `person` to the subject, replacing an email-based link once the directory id is known."""
+    """Link `person` to the subject, replacing their link to another subject or a former issuer."""
     SamlIdentity.objects.filter(person=person).delete()
     identity = SamlIdentity.objects.create(organization=organization, person=person, issuer=issuer, subject=subject)
     logger.info(

@@ -438,3 +438,19 @@ def test_administrator_password_sign_in_works_with_sso_active(organization, admi
 
     assert response.status_code == 302
     assert response["Location"] == f"/{organization.name}/"
+
+
+def test_django_admin_lists_configurations(organization, certificate_pem, django_user_model):
+    SamlConfiguration.objects.create(
+        organization=organization, idp_entity_id=IDP_ENTITY_ID, idp_sso_url=IDP_SSO_URL, idp_certificate=certificate_pem
+    )
+    operator = django_user_model.objects.create_superuser("operator", "operator@example.com", "operator-password-1")
+    client = Client()
+    client.force_login(operator)
+
+    listing = client.get("/admin/sso/samlconfiguration/")
+    identities = client.get("/admin/sso/samlidentity/")
+
+    assert listing.status_code == 200
+    assert IDP_ENTITY_ID in listing.content.decode()
+    assert identities.status_code == 200

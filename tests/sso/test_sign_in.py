@@ -519,3 +519,24 @@ def test_acs_accepts_line_wrapped_base64(organization, saml_configuration, ident
     response = Client().post(reverse("sso:acs", args=[organization.id]), {"SAMLResponse": wrapped})
 
     assert response.status_code == 302
+
+
+def test_acs_relinks_person_of_former_identity_provider(
+    organization, saml_configuration, identity_provider, sp_urls, post_response
+):
+    person = provisioned_person(organization, external_id=None)
+    SamlIdentity.objects.create(
+        organization=organization, person=person, issuer="http://former-idp.example/metadata", subject="ada@example.com"
+    )
+    client = Client()
+
+    response = post_response(
+        identity_provider.response_xml(email="ada@example.com", destination=sp_urls.acs_url, audience=sp_urls.entity_id),
+        client,
+    )
+
+    assert response.status_code == 302
+    assert signed_in_person_id(client) == person.id
+    identity = SamlIdentity.objects.get(person=person)
+    assert identity.issuer == identity_provider.entity_id
+    assert identity.subject == "ada@example.com"

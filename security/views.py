@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from accounts.access import organization_admin_required
 from security.models import ScimConnection
+from sso.status import saml_section
 
 
 @organization_admin_required
@@ -12,5 +13,10 @@ def security_page(request, organization, person):
     return render(
         request,
         "security/security.html",
-        {"organization": organization, "section": "security", "scim_connection": connection},
+        {
+            "organization": organization,
+            "section": "security",
+            "scim_connection": connection,
+            "saml": saml_section(organization),
+        },
     )

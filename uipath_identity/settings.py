@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "security",
     "scim",
     "audit",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -229,5 +230,11 @@ LOGGING = {
         # django-scim2 logs request and response bodies at DEBUG, which would put
         # provisioned people's attributes in the log.
         "django_scim": {"level": "INFO"},
+        # pysaml2 7.5 logs assertions, Name IDs and attribute values at DEBUG and
+        # INFO and quotes assertions in some errors, so it is silenced and sso.views
+        # logs each rejection's reason and ids instead.
+        "saml2": {"level": "CRITICAL"},
+        # xmlschema, which pysaml2 imports, logs each schema it loads at INFO.
+        "xmlschema": {"level": "WARNING"},
     },
 }

@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("security.urls")),
     path("", include("audit.urls")),
+    path("", include("sso.urls")),
     path("", include("accounts.urls")),
 ]

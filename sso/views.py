@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import organization_admin_required
 from accounts.models import Organization
+from audit.models import AuditEvent
+from audit.trail import record_audit_event
 from sso import linking, saml
 from sso.forms import SamlConfigurationForm
 from sso.models import SamlConfiguration
@@ -40,7 +42,15 @@ def saml_settings(request, organization, person):
     else:
         form = SamlConfigurationForm(initial=initial)
     if form.is_bound and form.is_valid():
-        form.save(organization, person)
+        configuration = form.save(organization, person)
+        record_audit_event(
+            organization,
+            AuditEvent.Action.SAML_CONFIGURED,
+            request=request,
+            actor=person,
+            target=configuration.idp_entity_id,
+            changes={"idp_entity_id": configuration.idp_entity_id, "idp_sso_url": configuration.idp_sso_url},
+        )
         messages.success(request, "SAML single sign-on settings saved.")
         return redirect("security:security", organization.name)
     return render(
@@ -55,6 +65,7 @@ def saml_settings(request, organization, person):
 def activate(request, organization, person):
     configuration = get_object_or_404(SamlConfiguration, organization=organization)
     configuration.activate(person)
+    record_audit_event(organization, AuditEvent.Action.SAML_ACTIVATED, request=request, actor=person)
     messages.success(request, "SAML single sign-on is active.")
     return redirect("security:security", organization.name)
 
@@ -64,6 +75,7 @@ def activate(request, organization, person):
 def deactivate(request, organization, person):
     configuration = get_object_or_404(SamlConfiguration, organization=organization)
     configuration.deactivate(person)
+    record_audit_event(organization, AuditEvent.Action.SAML_DEACTIVATED, request=request, actor=person)
     messages.success(request, "SAML single sign-on is inactive. People in the identity provider cannot sign in.")
     return redirect("security:security", organization.name)
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from sso.certificates import pem_body
 from sso.forms import SamlConfigurationForm
 from sso.models import SamlConfiguration
@@ -147,6 +148,9 @@ def test_save_from_pasted_metadata(organization, administrator, admin_client, ce
     assert pem_body(configuration.idp_certificate) == pem_body(certificate_pem)
     assert configuration.status == SamlConfiguration.Status.INACTIVE
     assert configuration.updated_by == administrator
+    audit_row = AuditEvent.objects.get(organization=organization, action=AuditEvent.Action.SAML_CONFIGURED)
+    assert audit_row.actor == administrator
+    assert audit_row.changes == {"idp_entity_id": IDP_ENTITY_ID, "idp_sso_url": IDP_SSO_URL}
 
 
 def test_save_from_uploaded_metadata(organization, admin_client, certificate_pem):
@@ -328,6 +332,11 @@ def test_activate_and_deactivate_record_who_and_when(organization, administrator
     assert configuration.deactivated_by == administrator
     assert configuration.deactivated_at >= configuration.activated_at
     assert saml_sso_is_active(organization) is False
+    audit_rows = list(AuditEvent.objects.filter(organization=organization).exclude(action="admin_signed_in").order_by("id"))
+    assert [(row.action, row.actor) for row in audit_rows] == [
+        (AuditEvent.Action.SAML_ACTIVATED, administrator),
+        (AuditEvent.Action.SAML_DEACTIVATED, administrator),
+    ]
     messages = [record.getMessage() for record in caplog.records if record.name == "sso.models"]
     assert messages == [
         f"saml_sso_activated organization={organization.id} person={administrator.id} idp_entity_id={IDP_ENTITY_ID}",

@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import Person
+from tests.factories import make_person
 from tests.scim.helpers import ENTERPRISE_USER, assert_scim_error, okta_user, patch_body, send
 
 
@@ -146,8 +147,6 @@ def test_patch_unknown_user_is_404(scim_client, base):
 
 
 def test_patch_person_created_here_without_external_id(scim_client, base, organization):
-    from tests.factories import make_person
-
     person = make_person(organization, display_name="")
 
     response = send(scim_client, "patch", f"{base}/Users/{person.id}", patch_body({"op": "replace", "value": {"active": False}}))
@@ -160,8 +159,6 @@ def test_patch_person_created_here_without_external_id(scim_client, base, organi
 
 
 def test_patch_two_people_without_external_id(scim_client, base, organization):
-    from tests.factories import make_person
-
     first, second = make_person(organization), make_person(organization)
 
     for person in (first, second):

@@ -65,6 +65,10 @@ class MethodNotAllowed(ScimError):
     status = 405
 
 
+class PayloadTooLarge(ScimError):
+    status = 413
+
+
 class UnsupportedMediaType(ScimError):
     status = 415
 

@@ -3,7 +3,7 @@
 The views subclass django-scim2's, and ScimView.dispatch replaces SCIMView.dispatch
 in one place because the package's version gets these wrong for this service:
 authentication receives only request.user (so a browser session would pass) and
-never the organization in the URL, its 401 and 405 answers have no SCIM
+never the organization in the URL, its 401 and 405 responses have no SCIM
 body, and errors carry `status` as a number. Here every request, discovery
 included, is authenticated with a bearer token of the organization in the URL
 before anything else, and every error is a SCIM error body.
@@ -13,6 +13,7 @@ import json
 import logging
 import uuid
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -31,6 +32,7 @@ from scim.errors import (
     MethodNotAllowed,
     NotFound,
     NotImplementedFeature,
+    PayloadTooLarge,
     Unauthorized,
     UnsupportedMediaType,
     error_response,
@@ -78,6 +80,8 @@ class ScimView(django_scim_views.SCIMView):
             return getattr(self, request.method.lower())(request, *args, **kwargs)
         except SCIMException as error:
             return error_response(error)
+        except RequestDataTooBig:
+            return error_response(PayloadTooLarge("The request body is larger than the server accepts."))
         except Exception:
             logger.exception("scim.request_failed organization_id=%s method=%s", organization_id, request.method)
             return error_response(InternalError("The server could not complete the SCIM request."))
@@ -119,7 +123,8 @@ class UserListMixin:
         # Creation order keeps earlier pages unchanged while people are added.
         people = people.order_by("created_at", "id")
         total_results = people.count()
-        page = list(people[start_index - 1 : start_index - 1 + count])
+        # A startIndex past the end needs no page query (and could overflow OFFSET).
+        page = list(people[start_index - 1 : start_index - 1 + count]) if start_index <= total_results else []
         resources = [
             project(ScimPerson(person, self.request).to_dict(), parameters["attributes"], parameters["excludedAttributes"])
             for person in page

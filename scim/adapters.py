@@ -31,6 +31,7 @@ from django_scim.adapters import SCIMUser
 from accounts.models import Person
 from scim.errors import InvalidValue
 from scim.filters import CORE_USER_URN, ENTERPRISE_USER_URN
+from scim.versions import etag
 
 SCIM_PATH = "identity_/api/scim/v2"
 REQUIRED_ATTRIBUTES = ("externalId", "userName", "displayName")
@@ -70,7 +71,7 @@ class ScimPerson(SCIMUser):
             "created": _timestamp(self.obj.created_at),
             "lastModified": _timestamp(self.obj.updated_at),
             "location": self.location,
-            "version": f'W/"{self.obj.version}"',
+            "version": etag(self.obj),
         }
 
     def to_dict(self):

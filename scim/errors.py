@@ -65,6 +65,10 @@ class MethodNotAllowed(ScimError):
     status = 405
 
 
+class PreconditionFailed(ScimError):
+    status = 412
+
+
 class PayloadTooLarge(ScimError):
     status = 413
 

@@ -22,7 +22,7 @@ from django_scim.constants import SCIM_CONTENT_TYPE, SchemaURI
 from django_scim.exceptions import SCIMException
 
 from accounts.models import Organization, Person
-from scim import discovery, services
+from scim import discovery, services, versions
 from scim.adapters import ScimPerson
 from scim.attributes import parse_attribute_list, project
 from scim.errors import (
@@ -155,12 +155,22 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
         adapter = ScimPerson(person, self.request)
         attributes = parse_attribute_list(self.request.GET.get("attributes"))
         excluded = parse_attribute_list(self.request.GET.get("excludedAttributes"))
-        return scim_response(project(adapter.to_dict(), attributes, excluded), status=status, location=adapter.location)
+        response = scim_response(
+            project(adapter.to_dict(), attributes, excluded), status=status, location=adapter.location
+        )
+        response["ETag"] = versions.etag(person)
+        return response
 
     def get(self, request, uuid=None):
         if uuid is None:
             return self.list_people(self.query_parameters(request.GET))
-        return self.projected(services.find_person(self.organization, uuid))
+        person = services.find_person(self.organization, uuid)
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None and versions.matches(person, if_none_match):
+            response = HttpResponse(status=304)
+            response["ETag"] = versions.etag(person)
+            return response
+        return self.projected(person)
 
     def post(self, request, uuid=None):
         if uuid is not None:
@@ -169,16 +179,26 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
         return self.projected(person, status=201)
 
     def put(self, request, uuid=None):
-        person = services.replace_person(self.organization, self._id(uuid, "PUT"), self.load_body(request.body))
+        person = services.replace_person(
+            self.organization,
+            self._id(uuid, "PUT"),
+            self.load_body(request.body),
+            if_match=request.headers.get("If-Match"),
+        )
         return self.projected(person)
 
     def patch(self, request, uuid=None):
         body = self.load_body(request.body)
-        person = services.patch_person(self.organization, self._id(uuid, "PATCH"), body.get("Operations"))
+        person = services.patch_person(
+            self.organization,
+            self._id(uuid, "PATCH"),
+            body.get("Operations"),
+            if_match=request.headers.get("If-Match"),
+        )
         return self.projected(person)
 
     def delete(self, request, uuid=None):
-        services.delete_person(self.organization, self._id(uuid, "DELETE"))
+        services.delete_person(self.organization, self._id(uuid, "DELETE"), if_match=request.headers.get("If-Match"))
         return HttpResponse(status=204)
 
     def _id(self, uuid, method):

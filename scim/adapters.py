@@ -140,7 +140,10 @@ class ScimPerson(SCIMUser):
         email = _work_value(document, "emails")
         person.email = _string(email, "value", 'emails[type eq "work"].value', max_length=320)
         primary = get_attribute(email, "primary")
-        person.email_primary = None if primary is None else _boolean(primary, 'emails[type eq "work"].primary')
+        if primary is None or not person.email:
+            person.email_primary = None
+        else:
+            person.email_primary = _boolean(primary, 'emails[type eq "work"].primary')
         address = _work_value(document, "addresses")
         person.city = _string(address, "locality", 'addresses[type eq "work"].locality', max_length=255)
 

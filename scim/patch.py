@@ -124,12 +124,30 @@ def _apply(document, op, path, value):
     elif op == "remove":
         container.pop(key, None)
     elif isinstance(container.get(key), list) and op == "add":
-        container[key] = container[key] + (value if isinstance(value, list) else [value])
+        container[key] = _add_values(container[key], value if isinstance(value, list) else [value])
     elif isinstance(container.get(key), dict) and isinstance(value, dict):
         # Complex attribute: sub-attributes not in the value stay as they are.
         _merge(container[key], value)
     else:
         container[key] = value
+
+
+def _add_values(current, added):
+    """Append values to a multi-valued attribute; an added value replaces one of the same type.
+
+    RFC 7643 §2.4 expects one value per type, so adding a second work email replaces
+    the first instead of making the user invalid.
+    """
+    added_types = {_type_of(item) for item in added} - {None}
+    kept = [item for item in current if _type_of(item) not in added_types]
+    return kept + added
+
+
+def _type_of(item):
+    if not isinstance(item, dict):
+        return None
+    value = item.get(_find_key(item, "type"))
+    return value.lower() if isinstance(value, str) else None
 
 
 def _merge(target, values):

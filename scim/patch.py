@@ -1,7 +1,7 @@
 """SCIM PATCH operations (RFC 7644 §3.5.2) applied to a User document.
 
-django-scim2 0.23 answers 501 to `add` and `remove` on users, to value-filter
-paths and to dotted or URN-prefixed keys in a path-less value. Here every
+django-scim2 0.23 returns 501 for `add` and `remove` on users, for value-filter
+paths and for dotted or URN-prefixed keys in a path-less value. Here every
 operation is applied to the resource's SCIM representation (a dict), which the
 adapter then reads back as a whole, so every shape Okta and Entra send goes
 through the same validation as PUT:

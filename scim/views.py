@@ -53,14 +53,19 @@ def scim_response(document, *, status=200, location=None):
 
 
 def authenticated_organization(request, organization_id):
-    """Return the organization named in the URL if the request carries one of its tokens."""
+    """Return the organization named in the URL if the request carries one of its tokens.
+
+    The authenticated client is kept as request.scim_caller.
+    """
     organization = None
     try:
         organization = Organization.objects.filter(id=uuid.UUID(organization_id)).first()
     except ValueError:
         pass
-    if organization is None or authenticate_scim_request(request, organization) is None:
+    caller = authenticate_scim_request(request, organization) if organization is not None else None
+    if caller is None:
         raise Unauthorized("A valid bearer token of this organization is required.")
+    request.scim_caller = caller
     return organization
 
 
@@ -167,7 +172,7 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
         person = services.find_person(self.organization, uuid)
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None and versions.matches(person, if_none_match):
-            response = HttpResponse(status=304)
+            response = HttpResponse(status=304, content_type=SCIM_CONTENT_TYPE)
             response["ETag"] = versions.etag(person)
             return response
         return self.projected(person)
@@ -199,7 +204,7 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
 
     def delete(self, request, uuid=None):
         services.delete_person(self.organization, self._id(uuid, "DELETE"), if_match=request.headers.get("If-Match"))
-        return HttpResponse(status=204)
+        return HttpResponse(status=204, content_type=SCIM_CONTENT_TYPE)
 
     def _id(self, uuid, method):
         if uuid is None:

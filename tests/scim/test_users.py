@@ -271,6 +271,7 @@ def test_delete_removes_person_and_logs_ids(scim_client, base, organization, cap
 
     assert response.status_code == 204
     assert response.content == b""
+    assert response["Content-Type"] == "application/scim+json"
     assert not Person.objects.filter(id=person.id).exists()
     assert_scim_error(scim_client.get(f"{base}/Users/{person.id}"), 404)
     assert_scim_error(scim_client.delete(f"{base}/Users/{person.id}"), 404)

@@ -84,6 +84,7 @@ class ScimPerson(SCIMUser):
             "displayName": person.display_name,
             "active": person.active,
         }
+
         name = {key: value for key, value in (("givenName", person.first_name), ("familyName", person.last_name)) if value}
         if name:
             resource["name"] = name
@@ -94,6 +95,7 @@ class ScimPerson(SCIMUser):
             resource["title"] = person.job_title
         if person.city:
             resource["addresses"] = [{"type": WORK, "locality": person.city}]
+
         enterprise = {
             key: value
             for key, value in (("department", person.department), ("organization", person.company_name))

@@ -236,12 +236,14 @@ def _matches(item, node):
         return _matches(item, node.expr1) or _matches(item, node.expr2)
     if not isinstance(node, filter_ast.AttrExpr) or isinstance(node.attr_path.attr_name, filter_ast.Filter):
         raise InvalidPath("The value filter of the PATCH path is not valid.")
+
     actual = item.get(_find_key(item, node.attr_path.attr_name))
     operator = node.value.lower()
     if operator == "pr":
         return actual not in (None, "", [], {})
     if actual is None:
         return False
+
     actual = str(actual).lower()
     expected = (node.comp_value.value if node.comp_value is not None else "").lower()
     comparisons = {

@@ -1,10 +1,10 @@
 """SCIM 2.0 endpoints of one organization, at /{orgId}/identity_/api/scim/v2.
 
-The views subclass django-scim2's, and ScimView.dispatch replaces SCIMView.dispatch
-in one place because the package's version gets these wrong for this service:
-authentication receives only request.user (so a browser session would pass) and
-never the organization in the URL, its 401 and 405 responses have no SCIM
-body, and errors carry `status` as a number. Here every request, discovery
+The views subclass django-scim2's. ScimView.dispatch replaces SCIMView.dispatch in
+this one place because the package's version does not fit this service. Its
+authentication receives only request.user, so a browser session would pass, and
+never the organization in the URL. Its 401 and 405 responses have no SCIM body,
+and its errors carry `status` as a number. Here every request, discovery
 included, is authenticated with a bearer token of the organization in the URL
 before anything else, and every error is a SCIM error body.
 """

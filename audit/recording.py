@@ -12,6 +12,8 @@ import logging
 import re
 import time
 
+from django.core.exceptions import RequestDataTooBig
+
 from accounts.models import Organization
 from audit.models import ProvisioningEvent
 from audit.redaction import redact_body
@@ -43,7 +45,11 @@ class ProvisioningActivityMiddleware:
         if match is None:
             return self.get_response(request)
         path = request.get_full_path()
-        request_body = request.body
+        try:
+            request_body = request.body
+        except RequestDataTooBig:
+            # The view answers 413 itself; the body is not kept.
+            request_body = b"[body larger than DATA_UPLOAD_MAX_MEMORY_SIZE, not stored]"
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = int((time.perf_counter() - started) * 1000)

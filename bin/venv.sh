@@ -9,7 +9,7 @@ if [ ! -x .venv/bin/python ]; then
     || { echo "Python 3.11 or newer is required; set PYTHON to its path." >&2; exit 1; }
   "$python_bin" -m venv .venv
 fi
-stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$(basename "$requirements_file")"
+stamp=".venv/.installed-$(cat requirements*.txt bench/requirements.txt | sha256sum | cut -c1-16)-$(basename "$requirements_file")"
 if [ ! -e "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -r "$requirements_file"

@@ -85,6 +85,11 @@ class Person(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
     user_name = models.CharField(max_length=255)
     email = models.CharField(max_length=320, blank=True)
+    email_primary = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="SCIM emails[].primary of the email as the directory sent it; unset means primary.",
+    )
     first_name = models.CharField(max_length=255, blank=True)
     last_name = models.CharField(max_length=255, blank=True)
     display_name = models.CharField(max_length=255, blank=True)
@@ -132,6 +137,8 @@ class Person(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "-updated_at"], name="person_org_updated_idx"),
+            # SCIM lists page through an organization's people in creation order.
+            models.Index(fields=["organization", "created_at", "id"], name="person_org_created_idx"),
         ]
 
     def __str__(self):

@@ -215,6 +215,18 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
 }
 
+# django-scim2 reads this dict once, when its modules are imported, so tests cannot
+# override it. The views in scim.views replace its request authentication.
+SCIM_SERVICE_PROVIDER = {
+    "NETLOC": _public_url.netloc,
+    "SCHEME": _public_url.scheme,
+    "AUTHENTICATION_SCHEMES": [{"type": "oauthbearertoken", "name": "OAuth Bearer Token"}],
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="SCIM"',
+    "USER_MODEL_GETTER": "scim.adapters.person_model",
+    "USER_ADAPTER": "scim.adapters.ScimPerson",
+    "USER_FILTER_PARSER": "scim.filters.PersonFilter",
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

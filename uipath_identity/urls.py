@@ -6,6 +6,7 @@ from accounts import views as accounts_views
 urlpatterns = [
     path("", accounts_views.landing, name="landing"),
     path("admin/", admin.site.urls),
+    path("", include("scim.urls")),
     path("", include("security.urls")),
     path("", include("accounts.urls")),
 ]

@@ -1,0 +1,237 @@
+"""SCIM 2.0 endpoints of one organization, at /{orgId}/identity_/api/scim/v2.
+
+The views subclass django-scim2's, and ScimView.dispatch replaces SCIMView.dispatch
+in one place because the package's version gets these wrong for this service:
+authentication only sees request.user (a browser session would pass), the
+organization in the URL never reaches it, its 401 and 405 answers have no SCIM
+body, and errors carry `status` as a number. Here every request, discovery
+included, is authenticated with a bearer token of the organization in the URL
+before anything else, and every error is a SCIM error body.
+"""
+
+import json
+import logging
+import uuid
+
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from django_scim import views as django_scim_views
+from django_scim.constants import SCIM_CONTENT_TYPE, SchemaURI
+from django_scim.exceptions import SCIMException
+
+from accounts.models import Organization, Person
+from scim import discovery, services
+from scim.adapters import ScimPerson
+from scim.attributes import parse_attribute_list, project
+from scim.errors import (
+    InternalError,
+    InvalidSyntax,
+    InvalidValue,
+    MethodNotAllowed,
+    NotFound,
+    NotImplementedFeature,
+    Unauthorized,
+    UnsupportedMediaType,
+    error_response,
+)
+from scim.filters import PersonFilter
+from security.scim_access import authenticate_scim_request
+
+logger = logging.getLogger("scim")
+
+DEFAULT_COUNT = 100
+
+
+def scim_response(document, *, status=200, location=None):
+    response = HttpResponse(json.dumps(document), status=status, content_type=SCIM_CONTENT_TYPE)
+    if location:
+        response["Location"] = location
+    return response
+
+
+def authenticated_organization(request, organization_id):
+    """Return the organization named in the URL if the request carries one of its tokens."""
+    organization = None
+    try:
+        organization = Organization.objects.filter(id=uuid.UUID(organization_id)).first()
+    except ValueError:
+        pass
+    if organization is None or authenticate_scim_request(request, organization) is None:
+        raise Unauthorized("A valid bearer token of this organization is required.")
+    return organization
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class ScimView(django_scim_views.SCIMView):
+    http_method_names = ["get"]
+
+    def dispatch(self, request, *args, organization_id, **kwargs):
+        self.request, self.args, self.kwargs = request, args, kwargs
+        try:
+            self.organization = authenticated_organization(request, organization_id)
+            request.scim_organization = self.organization
+            if request.method.lower() not in self.http_method_names:
+                raise MethodNotAllowed(f"{request.method} is not allowed on this endpoint.")
+            if request.method in ("POST", "PUT", "PATCH"):
+                _check_media_type(request)
+            return getattr(self, request.method.lower())(request, *args, **kwargs)
+        except SCIMException as error:
+            return error_response(error)
+        except Exception:
+            logger.exception("scim.request_failed organization_id=%s method=%s", organization_id, request.method)
+            return error_response(InternalError("The server could not complete the SCIM request."))
+
+    def load_body(self, body):
+        try:
+            document = json.loads(body.decode("utf-8") or "null")
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise InvalidSyntax("The request body is not valid JSON.") from None
+        if not isinstance(document, dict):
+            raise InvalidSyntax("The request body must be a JSON object.")
+        return document
+
+
+def _check_media_type(request):
+    """Accept application/scim+json and application/json (RFC 7644 §3.1), any charset."""
+    media_type = request.content_type or ""
+    if media_type and not (media_type.endswith("/json") or media_type.endswith("+json")):
+        raise UnsupportedMediaType(f"The media type {media_type!r} is not supported; send application/scim+json.")
+
+
+class UserListMixin:
+    """Paged, filtered and projected lists of the organization's people."""
+
+    def query_parameters(self, source):
+        return {
+            "filter": source.get("filter"),
+            "startIndex": source.get("startIndex"),
+            "count": source.get("count"),
+            "attributes": parse_attribute_list(source.get("attributes")),
+            "excludedAttributes": parse_attribute_list(source.get("excludedAttributes")),
+        }
+
+    def list_people(self, parameters):
+        start_index, count = _page(parameters["startIndex"], parameters["count"])
+        people = Person.objects.filter(organization=self.organization)
+        if parameters["filter"]:
+            people = PersonFilter.search(parameters["filter"], self.request)
+        # Creation order is stable across pages while people are added or removed.
+        people = people.order_by("created_at", "id")
+        total_results = people.count()
+        page = list(people[start_index - 1 : start_index - 1 + count])
+        resources = [
+            project(ScimPerson(person, self.request).to_dict(), parameters["attributes"], parameters["excludedAttributes"])
+            for person in page
+        ]
+        return scim_response(discovery.list_response(resources, total_results=total_results, start_index=start_index))
+
+
+def _page(start_index, count):
+    """Return (startIndex, count) clamped as RFC 7644 §3.4.2.4 says."""
+    start_index = _integer(start_index, "startIndex", 1)
+    count = _integer(count, "count", DEFAULT_COUNT)
+    return max(start_index, 1), min(max(count, 0), discovery.MAX_RESULTS)
+
+
+def _integer(value, name, default):
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidValue(f"{name} must be an integer.") from None
+
+
+class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
+    http_method_names = ["get", "post", "put", "patch", "delete"]
+
+    def projected(self, person, *, status=200):
+        adapter = ScimPerson(person, self.request)
+        attributes = parse_attribute_list(self.request.GET.get("attributes"))
+        excluded = parse_attribute_list(self.request.GET.get("excludedAttributes"))
+        return scim_response(project(adapter.to_dict(), attributes, excluded), status=status, location=adapter.location)
+
+    def get(self, request, uuid=None):
+        if uuid is None:
+            return self.list_people(self.query_parameters(request.GET))
+        return self.projected(services.find_person(self.organization, uuid))
+
+    def post(self, request, uuid=None):
+        if uuid is not None:
+            raise MethodNotAllowed("POST is allowed only on /Users.")
+        person = services.create_person(self.organization, self.load_body(request.body))
+        return self.projected(person, status=201)
+
+    def put(self, request, uuid=None):
+        person = services.replace_person(self.organization, self._id(uuid, "PUT"), self.load_body(request.body))
+        return self.projected(person)
+
+    def patch(self, request, uuid=None):
+        body = self.load_body(request.body)
+        person = services.patch_person(self.organization, self._id(uuid, "PATCH"), body.get("Operations"))
+        return self.projected(person)
+
+    def delete(self, request, uuid=None):
+        services.delete_person(self.organization, self._id(uuid, "DELETE"))
+        return HttpResponse(status=204)
+
+    def _id(self, uuid, method):
+        if uuid is None:
+            raise MethodNotAllowed(f"{method} is allowed only on /Users/{{id}}.")
+        return uuid
+
+
+class SearchView(UserListMixin, ScimView, django_scim_views.SearchView):
+    """POST /.search and POST /Users/.search (RFC 7644 §3.4.3); User is the only resource type."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        body = self.load_body(request.body)
+        if SchemaURI.SERACH_REQUEST not in (body.get("schemas") or []):
+            raise InvalidValue(f"A search request needs the schema {SchemaURI.SERACH_REQUEST}.")
+        return self.list_people(self.query_parameters(body))
+
+
+class ServiceProviderConfigView(ScimView, django_scim_views.ServiceProviderConfigView):
+    def get(self, request):
+        return scim_response(discovery.service_provider_config(self.organization.id))
+
+
+class ResourceTypesView(ScimView, django_scim_views.ResourceTypesView):
+    def get(self, request, uuid=None):
+        return _one_or_list(discovery.resource_types(self.organization.id), uuid, "resource type")
+
+
+class SchemasView(ScimView, django_scim_views.SchemasView):
+    def get(self, request, uuid=None):
+        return _one_or_list(discovery.schemas(self.organization.id), uuid, "schema")
+
+
+def _one_or_list(documents, document_id, kind):
+    if document_id is None:
+        return scim_response(discovery.list_response(list(documents.values())))
+    if document_id not in documents:
+        raise NotFound(f"No {kind} has this id.")
+    return scim_response(documents[document_id])
+
+
+class NotImplementedView(ScimView):
+    """Groups, /Me and /Bulk are not served (RFC 7644 §3.2 allows 501)."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete"]
+
+    def get(self, request, *args, **kwargs):
+        raise NotImplementedFeature("This endpoint is not implemented by this service provider.")
+
+    post = put = patch = delete = get
+
+
+class UnknownEndpointView(ScimView):
+    http_method_names = ["get", "post", "put", "patch", "delete"]
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound("There is no SCIM endpoint at this path.")
+
+    post = put = patch = delete = get

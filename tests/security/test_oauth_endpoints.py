@@ -43,7 +43,8 @@ def consent(client, organization, client_id, **extra):
 
 
 def exchange_code(organization, client_id, client_secret, code, **extra):
-    return Client().post(
+    # Token requests come from the identity provider's server, with no CSRF cookie.
+    return Client(enforce_csrf_checks=True).post(
         token_path(organization),
         urlencode({"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URL, **extra}),
         content_type=FORM,
@@ -52,7 +53,7 @@ def exchange_code(organization, client_id, client_secret, code, **extra):
 
 
 def refresh(organization, client_id, client_secret, refresh_token):
-    return Client().post(
+    return Client(enforce_csrf_checks=True).post(
         token_path(organization),
         urlencode({"grant_type": "refresh_token", "refresh_token": refresh_token}),
         content_type=FORM,

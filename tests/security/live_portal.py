@@ -69,7 +69,7 @@ class LiveAdministrator:
         return shown_values(response.text)
 
     def consent(self, authorization_url, allow=True):
-        """Open the authorization URL as this administrator and answer the consent page.
+        """Open the authorization URL as this administrator and submit the consent page.
 
         Returns the final response without following the redirect to the client.
         """

@@ -241,5 +241,9 @@ LOGGING = {
         # django-scim2 logs request and response bodies at DEBUG, which would put
         # provisioned people's attributes in the log.
         "django_scim": {"level": "INFO"},
+        # django-oauth-toolkit 3.4.1 logs the authorization response URL, code
+        # included, at DEBUG; oauthlib logs request details at DEBUG too.
+        "oauth2_provider": {"level": "INFO"},
+        "oauthlib": {"level": "INFO"},
     },
 }

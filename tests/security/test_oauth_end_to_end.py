@@ -62,7 +62,9 @@ def live(live_server, settings, monkeypatch):
 @pytest.fixture
 def portal(live, transactional_db):
     organization = make_organization()
-    return LiveAdministrator(live, organization, make_administrator(organization))
+    administrator = LiveAdministrator(live, organization, make_administrator(organization))
+    yield administrator
+    administrator.session.close()
 
 
 def authorize(portal, values, **session_options):

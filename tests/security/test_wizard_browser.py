@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from security.models import ScimConnection, ScimOAuthClient
 from tests.factories import TEST_PASSWORD, make_administrator, make_organization
@@ -28,7 +29,8 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
+def browser_page(live_server, monkeypatch):
+    """A Chromium page of a fresh context, closed before the live server stops."""
     if not CHROMIUM.exists():
         message = f"Chromium is not installed at {CHROMIUM}; install Debian's chromium package (.ci/run does)."
         if os.environ.get("CI") == "true":
@@ -40,8 +42,12 @@ def browser_page(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        yield page
+        context = browser.new_context()
+        yield context.new_page()
+        # ORM calls made while Playwright's event loop runs get their own connection
+        # (Django keeps connections per asyncio context), which must not outlive the test.
+        connections.close_all()
+        context.close()
         browser.close()
 
 

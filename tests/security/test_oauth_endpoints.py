@@ -537,3 +537,16 @@ def test_member_cannot_consent(organization, oauth_client):
 
     assert response.status_code == 302
     assert Grant.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_scim_access_query_count(organization, tokens, django_assert_num_queries):
+    scim_caller(organization, tokens["access_token"])  # records last_called_at once
+
+    # 1. the SCIM connection, 2. the access token with its application and user,
+    # 3. the organization of that application, 4. the conditional UPDATE of
+    # last_called_at, which changes no row while the value is under a minute old.
+    with django_assert_num_queries(4):
+        caller = scim_caller(organization, tokens["access_token"])
+
+    assert caller.credential == "oauth_access_token"

@@ -31,6 +31,7 @@ from django_scim.adapters import SCIMUser
 from accounts.models import Person
 from scim.errors import InvalidValue
 from scim.filters import CORE_USER_URN, ENTERPRISE_USER_URN
+from scim.versions import etag
 
 SCIM_PATH = "identity_/api/scim/v2"
 REQUIRED_ATTRIBUTES = ("externalId", "userName", "displayName")
@@ -70,7 +71,7 @@ class ScimPerson(SCIMUser):
             "created": _timestamp(self.obj.created_at),
             "lastModified": _timestamp(self.obj.updated_at),
             "location": self.location,
-            "version": f'W/"{self.obj.version}"',
+            "version": etag(self.obj),
         }
 
     def to_dict(self):
@@ -83,6 +84,7 @@ class ScimPerson(SCIMUser):
             "displayName": person.display_name,
             "active": person.active,
         }
+
         name = {key: value for key, value in (("givenName", person.first_name), ("familyName", person.last_name)) if value}
         if name:
             resource["name"] = name
@@ -93,6 +95,7 @@ class ScimPerson(SCIMUser):
             resource["title"] = person.job_title
         if person.city:
             resource["addresses"] = [{"type": WORK, "locality": person.city}]
+
         enterprise = {
             key: value
             for key, value in (("department", person.department), ("organization", person.company_name))
@@ -101,7 +104,7 @@ class ScimPerson(SCIMUser):
         if enterprise:
             resource["schemas"].append(ENTERPRISE_USER_URN)
             resource[ENTERPRISE_USER_URN] = enterprise
-        resource = {key: value for key, value in resource.items() if value is not None}
+        resource = {key: value for key, value in resource.items() if value not in (None, "")}
         resource["meta"] = self.meta
         return resource
 
@@ -112,20 +115,22 @@ class ScimPerson(SCIMUser):
             document.pop(read_only)
         return document
 
-    def from_dict(self, document):
+    def from_dict(self, document, required=REQUIRED_ATTRIBUTES):
         """Set every mapped attribute of the person from a full SCIM User object.
 
         Attributes missing from `document` become empty, except `active`, which
-        keeps its value. Raises InvalidValue naming the first invalid attribute.
+        keeps its value. Raises InvalidValue naming the first invalid attribute or
+        the first of `required` that is missing.
         """
         if not isinstance(document, dict):
             raise InvalidValue("The request body must be a SCIM User object.")
         person = self.obj
-        for attribute in REQUIRED_ATTRIBUTES:
+        for attribute in required:
             if not _string(document, attribute):
                 raise InvalidValue(f"The attribute {attribute!r} is required and must be a non-empty string.")
 
-        person.external_id = _string(document, "externalId", max_length=255)
+        # NULL, not "", so that the per-organization unique constraint ignores it.
+        person.external_id = _string(document, "externalId", max_length=255) or None
         person.user_name = _string(document, "userName", max_length=255)
         person.display_name = _string(document, "displayName", max_length=255)
         person.job_title = _string(document, "title", max_length=255)
@@ -137,7 +142,10 @@ class ScimPerson(SCIMUser):
         email = _work_value(document, "emails")
         person.email = _string(email, "value", 'emails[type eq "work"].value', max_length=320)
         primary = get_attribute(email, "primary")
-        person.email_primary = None if primary is None else _boolean(primary, 'emails[type eq "work"].primary')
+        if primary is None or not person.email:
+            person.email_primary = None
+        else:
+            person.email_primary = _boolean(primary, 'emails[type eq "work"].primary')
         address = _work_value(document, "addresses")
         person.city = _string(address, "locality", 'addresses[type eq "work"].locality', max_length=255)
 

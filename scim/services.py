@@ -6,9 +6,10 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from accounts.models import Person
-from scim.adapters import ScimPerson
+from scim.adapters import REQUIRED_ATTRIBUTES, ScimPerson
 from scim.errors import NotFound, Uniqueness
 from scim.patch import apply_operations
+from scim.versions import check_if_match
 
 logger = logging.getLogger("scim.people")
 
@@ -49,32 +50,38 @@ def create_person(organization, document):
 
 
 @transaction.atomic
-def replace_person(organization, person_id, document):
+def replace_person(organization, person_id, document, *, if_match=None):
     """Replace every mapped attribute (RFC 7644 §3.5.1); `active` stays when absent."""
     person = find_person(organization, person_id, for_update=True)
+    check_if_match(person, if_match)
     _save_changes(person, lambda: ScimPerson(person).from_dict(document))
     return person
 
 
 @transaction.atomic
-def patch_person(organization, person_id, operations):
+def patch_person(organization, person_id, operations, *, if_match=None):
     """Apply PATCH operations (RFC 7644 §3.5.2): all of them, or none on an error."""
     person = find_person(organization, person_id, for_update=True)
+    check_if_match(person, if_match)
     adapter = ScimPerson(person)
 
     def apply():
         document = adapter.to_document()
+        # A person created here may lack externalId or displayName; PATCH must not
+        # remove a required attribute, but need not add one that was never set.
+        required = [attribute for attribute in REQUIRED_ATTRIBUTES if document.get(attribute)]
         apply_operations(document, operations)
-        adapter.from_dict(document)
+        adapter.from_dict(document, required)
 
     _save_changes(person, apply)
     return person
 
 
 @transaction.atomic
-def delete_person(organization, person_id):
+def delete_person(organization, person_id, *, if_match=None):
     """Delete the person; the log line with the ids is the audit trail."""
     person = find_person(organization, person_id, for_update=True)
+    check_if_match(person, if_match)
     person.delete()
     logger.info(
         "scim.person_deleted organization_id=%s person_id=%s", organization.id, person_id

@@ -19,6 +19,6 @@ class ScimBearerTokenAdmin(admin.ModelAdmin):
 
 @admin.register(ScimOAuthClient)
 class ScimOAuthClientAdmin(admin.ModelAdmin):
-    list_display = ["organization", "application", "authorized_by", "authorized_at", "secret_created_at"]
-    readonly_fields = ["application", "token_owner", "authorized_by", "authorized_at", "secret_created_at"]
+    list_display = ["organization", "application", "authorized_by_user_name", "authorized_at", "secret_created_at"]
+    readonly_fields = ["application", "token_owner", "authorized_by_user_name", "authorized_at", "secret_created_at"]
     raw_id_fields = ["organization"]

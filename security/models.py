@@ -101,7 +101,9 @@ class ScimOAuthClient(models.Model):
     # Tokens belong to this inactive service user instead of the administrator who
     # consented, so provisioning keeps working when that administrator leaves.
     token_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    authorized_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The user name at consent time rather than a key, so it stays after that person
+    # is deleted and deleting a person does not have to update this table.
+    authorized_by_user_name = models.CharField(max_length=255, blank=True)
     authorized_at = models.DateTimeField(null=True, blank=True)
     secret_created_at = models.DateTimeField(default=timezone.now)
 

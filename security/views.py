@@ -21,7 +21,7 @@ def scim_context(organization, person):
     connection = ScimConnection.objects.filter(organization=organization).first() or ScimConnection(
         organization=organization
     )
-    oauth_client = ScimOAuthClient.objects.select_related("application", "authorized_by").filter(
+    oauth_client = ScimOAuthClient.objects.select_related("application").filter(
         organization=organization
     ).first()
     return {

@@ -51,7 +51,8 @@ class OrganizationOAuth2Validator(OAuth2Validator):
         super().save_authorization_code(client_id, code, request, *args, **kwargs)
         person = getattr(request.user, "person", None)
         ScimOAuthClient.objects.filter(application=request.client).update(
-            authorized_by=person, authorized_at=timezone.now()
+            authorized_by_user_name=person.user_name if person else request.user.get_username(),
+            authorized_at=timezone.now(),
         )
 
     def _save_bearer_token(self, token, request, *args, **kwargs):

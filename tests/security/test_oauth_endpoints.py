@@ -142,7 +142,8 @@ def test_tokens_owned_by_service_user_not_administrator(organization, administra
 
     assert access_token.user == client.token_owner
     assert access_token.user != administrator.user
-    assert client.authorized_by == administrator
+    assert client.authorized_by_user_name == administrator.user_name
+    assert client.authorized_at is not None
 
 
 @pytest.mark.django_db

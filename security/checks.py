@@ -9,8 +9,8 @@ from oauth2_provider.settings import oauth2_settings
 def check_refresh_grace_period_with_checksum_storage(app_configs, **kwargs):
     """Replace django-oauth-toolkit's check oauth2_provider.E001 (3.4.1), which the settings silence.
 
-    With checksum-only token storage the stock validator answers a refresh token
-    replayed within the grace period with blank tokens. OrganizationOAuth2Validator
+    With checksum-only token storage the stock validator returns blank tokens for a
+    refresh token replayed within the grace period. OrganizationOAuth2Validator
     issues a new pair instead, so the combination is allowed only with it.
     """
     from security.oauth.validator import OrganizationOAuth2Validator

@@ -80,7 +80,7 @@ class ScimBearerToken(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
     def expires_soon(self, now=None):
-        """Whether the token is live and expires within EXPIRY_WARNING, so the page flags it."""
+        """Return whether the token is live and expires within EXPIRY_WARNING, which the page flags."""
         now = now or timezone.now()
         return self.is_live(now) and self.expires_at is not None and self.expires_at - now <= EXPIRY_WARNING
 

@@ -8,7 +8,7 @@ ORGANIZATION_HEADER = "Identity-Organization-Id"
 
 
 class OrganizationOAuthLibCore(OAuthLibCore):
-    """OAuthLibCore that tells the validator which organization's endpoint was called.
+    """OAuthLibCore that passes the organization of the called endpoint to the validator.
 
     The authorize and token views set `request.oauth_organization`; requests without
     it (such as SCIM resource requests) carry no organization.

@@ -5,7 +5,9 @@ import re
 
 MAX_STORED_BODY_CHARACTERS = 16_000
 REDACTED = "[redacted]"
-SECRET_KEY_PATTERN = re.compile(r"password|secret|token|authorization|credential", re.IGNORECASE)
+# Keys ending in these words hold secrets (password, client_secret, refresh_token);
+# a key such as bearer_tokens_revoked that only mentions one does not.
+SECRET_KEY_PATTERN = re.compile(r"(password|secret|token|authorization|credentials?)$", re.IGNORECASE)
 # Raw values that are secrets whatever key they sit under: SCIM bearer tokens.
 SECRET_VALUE_PATTERN = re.compile(r"scim_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{20,}")
 

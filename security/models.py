@@ -1,8 +1,15 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from oauth2_provider.settings import oauth2_settings
 
 from accounts.models import Organization, Person
+
+# A bearer token that expires within this window is flagged on the Security page.
+EXPIRY_WARNING = timedelta(days=14)
 
 
 class ScimConnection(models.Model):
@@ -71,3 +78,37 @@ class ScimBearerToken(models.Model):
     def is_live(self, now=None):
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    def expires_soon(self, now=None):
+        """Return whether the token is live and expires within EXPIRY_WARNING, which the page flags."""
+        now = now or timezone.now()
+        return self.is_live(now) and self.expires_at is not None and self.expires_at - now <= EXPIRY_WARNING
+
+
+class ScimOAuthClient(models.Model):
+    """The OAuth 2.0 client through which an organization's identity provider calls SCIM.
+
+    A side table next to django-oauth-toolkit's stock Application rather than a
+    swapped application model: Django supports swapping a model only before its
+    first migration has run, and oauth2_provider's tables already exist. Deleting
+    the application deletes its grants, access tokens and refresh tokens with it.
+    """
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="scim_oauth_client")
+    application = models.OneToOneField(
+        oauth2_settings.APPLICATION_MODEL, on_delete=models.CASCADE, related_name="scim_oauth_client"
+    )
+    # Tokens belong to this inactive service user instead of the administrator who
+    # consented, so provisioning keeps working when that administrator leaves.
+    token_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The user name at consent time rather than a key, so it stays after that person
+    # is deleted and deleting a person does not have to update this table.
+    authorized_by_user_name = models.CharField(max_length=255, blank=True)
+    authorized_at = models.DateTimeField(null=True, blank=True)
+    secret_created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "SCIM OAuth client"
+
+    def __str__(self):
+        return f"SCIM OAuth client of {self.organization.name}"

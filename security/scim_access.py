@@ -10,9 +10,11 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from oauth2_provider.oauth2_backends import get_oauthlib_core
 
-from security.bearer_tokens import find_live_bearer_token
+from security.bearer_tokens import TOKEN_PATTERN, find_live_bearer_token
 from security.models import ScimBearerToken, ScimConnection
+from security.oauth_clients import SCIM_SCOPE, organization_id_of_application
 
 # last_used_at and last_called_at are written at most once a minute per credential,
 # so a busy import does not turn every read into a write.
@@ -45,7 +47,15 @@ def credential_from_header(authorization):
 
 
 def authenticate_scim_request(request, organization):
-    """Return the ScimCaller of the request for `organization`, or None when it is not allowed."""
+    """Return the ScimCaller of the request for `organization`, or None when it is not allowed.
+
+    Accepts a live long-lived bearer token of the organization, or an OAuth 2.0 access
+    token that carries `PM.Scim`, is unexpired and unrevoked, and was issued to the
+    organization's own OAuth client. A token in the query string is rejected
+    (RFC 6750 §2.3, RFC 9700 §4.3.2).
+    """
+    if "access_token" in request.GET:
+        return None
     raw_token = credential_from_header(request.META.get("HTTP_AUTHORIZATION"))
     if raw_token is None:
         return None
@@ -53,12 +63,35 @@ def authenticate_scim_request(request, organization):
     if connection is None or not connection.accepts_requests:
         return None
 
+    if TOKEN_PATTERN.match(raw_token):
+        caller = _bearer_token_caller(raw_token, organization)
+    else:
+        caller = _oauth_access_token_caller(request, organization)
+    if caller is not None:
+        _record_use(ScimConnection.objects.filter(pk=connection.pk), "last_called_at")
+    return caller
+
+
+def _bearer_token_caller(raw_token, organization):
     token = find_live_bearer_token(raw_token)
     if token is None or token.organization_id != organization.id:
         return None
     _record_use(ScimBearerToken.objects.filter(pk=token.pk), "last_used_at")
-    _record_use(ScimConnection.objects.filter(pk=connection.pk), "last_called_at")
     return ScimCaller(organization_id=organization.id, credential="bearer_token", client_label=token.prefix)
+
+
+def _oauth_access_token_caller(request, organization):
+    valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[SCIM_SCOPE])
+    if not valid:
+        return None
+    application = oauth_request.access_token.application
+    # The organization comes from the client the token was issued to, never from its
+    # user: tokens belong to the organization's service user anyway.
+    if application is None or organization_id_of_application(application.pk) != organization.id:
+        return None
+    return ScimCaller(
+        organization_id=organization.id, credential="oauth_access_token", client_label=application.client_id
+    )
 
 
 def _record_use(queryset, field):

@@ -47,3 +47,27 @@ def make_group(organization, *, name=None, kind=Group.Kind.DIRECTORY, members=()
     group = Group.objects.create(organization=organization, name=name or f"Group {next(_sequence)}", kind=kind)
     Membership.objects.bulk_create([Membership(group=group, person=person) for person in members])
     return group
+
+
+_saml_certificate_pem = None
+
+
+def activate_saml_sso(organization):
+    """Give the organization an Active SAML configuration, the prerequisite of Enable SCIM."""
+    import tempfile
+    from pathlib import Path
+
+    from sso.models import SamlConfiguration
+    from tests.sso.identity_provider import make_certificate
+
+    global _saml_certificate_pem
+    if _saml_certificate_pem is None:
+        with tempfile.TemporaryDirectory() as directory:
+            _, _, _saml_certificate_pem = make_certificate(Path(directory))
+    return SamlConfiguration.objects.create(
+        organization=organization,
+        idp_entity_id="http://www.okta.com/exk-test",
+        idp_sso_url="https://example.okta.com/app/test/sso/saml",
+        idp_certificate=_saml_certificate_pem,
+        status=SamlConfiguration.Status.ACTIVE,
+    )

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from security.bearer_tokens import (
     TooManyLiveTokens,
     find_live_bearer_token,
@@ -139,6 +140,10 @@ def test_issue_command_prints_token_once_and_enables(organization):
     assert f"/{organization.id}/identity_/api/scim/v2" in output.getvalue()
     assert timedelta(days=89) < token.expires_at - timezone.now() <= timedelta(days=90)
     assert ScimConnection.objects.get(organization=organization).status == ScimConnection.Status.ENABLED
+    assert list(AuditEvent.objects.filter(organization=organization).order_by("id").values_list("action", "target")) == [
+        (AuditEvent.Action.SCIM_ENABLED, ""),
+        (AuditEvent.Action.CREDENTIAL_ISSUED, f"bearer token {token.prefix}"),
+    ]
 
 
 @pytest.mark.django_db

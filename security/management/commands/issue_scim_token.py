@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Organization
+from audit.models import AuditEvent
+from audit.trail import record_audit_event
 from security.bearer_tokens import TooManyLiveTokens, issue_bearer_token
 from security.connections import connection_of, enable_with_bearer_token
 from security.models import ScimConnection
@@ -38,6 +40,17 @@ class Command(BaseCommand):
             raise CommandError(f"{error} Use revoke_scim_tokens {organization.name} --prefix PREFIX.") from None
         if connection_of(organization).status == ScimConnection.Status.DISABLED:
             enable_with_bearer_token(organization)
+            record_audit_event(
+                organization, AuditEvent.Action.SCIM_ENABLED, actor_label="manage.py issue_scim_token",
+                changes={"method": ScimConnection.Method.BEARER_TOKEN},
+            )
+        record_audit_event(
+            organization,
+            AuditEvent.Action.CREDENTIAL_ISSUED,
+            actor_label="manage.py issue_scim_token",
+            target=f"bearer token {token.prefix}",
+            changes={"expires_at": expires_at.isoformat() if expires_at else "never"},
+        )
 
         self.stdout.write(f"SCIM URL:     {settings.PUBLIC_BASE_URL}/{organization.id}/identity_/api/scim/v2")
         self.stdout.write(f"Bearer token: {raw_token}")

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organization
+from audit.models import AuditEvent
+from audit.trail import record_audit_event
 from security.bearer_tokens import revoke_bearer_tokens
 
 
@@ -18,4 +20,12 @@ class Command(BaseCommand):
         revoked = revoke_bearer_tokens(organization, prefix=options["prefix"])
         if options["prefix"] and revoked == 0:
             raise CommandError(f"No live token with prefix {options['prefix']!r} in {organization.name}.")
+        if revoked:
+            record_audit_event(
+                organization,
+                AuditEvent.Action.CREDENTIAL_REVOKED,
+                actor_label="manage.py revoke_scim_tokens",
+                target=f"bearer token {options['prefix']}" if options["prefix"] else "every bearer token",
+                changes={"revoked": revoked},
+            )
         self.stdout.write(f"Revoked {revoked} SCIM bearer token{'s' if revoked != 1 else ''} of {organization.name}.")

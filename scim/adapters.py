@@ -101,7 +101,7 @@ class ScimPerson(SCIMUser):
         if enterprise:
             resource["schemas"].append(ENTERPRISE_USER_URN)
             resource[ENTERPRISE_USER_URN] = enterprise
-        resource = {key: value for key, value in resource.items() if value is not None}
+        resource = {key: value for key, value in resource.items() if value not in (None, "")}
         resource["meta"] = self.meta
         return resource
 
@@ -112,20 +112,22 @@ class ScimPerson(SCIMUser):
             document.pop(read_only)
         return document
 
-    def from_dict(self, document):
+    def from_dict(self, document, required=REQUIRED_ATTRIBUTES):
         """Set every mapped attribute of the person from a full SCIM User object.
 
         Attributes missing from `document` become empty, except `active`, which
-        keeps its value. Raises InvalidValue naming the first invalid attribute.
+        keeps its value. Raises InvalidValue naming the first invalid attribute or
+        the first of `required` that is missing.
         """
         if not isinstance(document, dict):
             raise InvalidValue("The request body must be a SCIM User object.")
         person = self.obj
-        for attribute in REQUIRED_ATTRIBUTES:
+        for attribute in required:
             if not _string(document, attribute):
                 raise InvalidValue(f"The attribute {attribute!r} is required and must be a non-empty string.")
 
-        person.external_id = _string(document, "externalId", max_length=255)
+        # NULL, not "", so that the per-organization unique constraint ignores it.
+        person.external_id = _string(document, "externalId", max_length=255) or None
         person.user_name = _string(document, "userName", max_length=255)
         person.display_name = _string(document, "displayName", max_length=255)
         person.job_title = _string(document, "title", max_length=255)

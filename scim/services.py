@@ -6,7 +6,7 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from accounts.models import Person
-from scim.adapters import ScimPerson
+from scim.adapters import REQUIRED_ATTRIBUTES, ScimPerson
 from scim.errors import NotFound, Uniqueness
 from scim.patch import apply_operations
 
@@ -64,8 +64,11 @@ def patch_person(organization, person_id, operations):
 
     def apply():
         document = adapter.to_document()
+        # A person created here may lack externalId or displayName; PATCH must not
+        # remove a required attribute, but need not add one that was never set.
+        required = [attribute for attribute in REQUIRED_ATTRIBUTES if document.get(attribute)]
         apply_operations(document, operations)
-        adapter.from_dict(document)
+        adapter.from_dict(document, required)
 
     _save_changes(person, apply)
     return person

@@ -1,8 +1,8 @@
 """SCIM URLs of an organization: /{orgId}/identity_/api/scim/v2/...
 
-The patterns follow django_scim.urls (no trailing slash, as Okta and Entra send
-them) with this service's views; the organization id is a plain string so that a
-malformed one still gets a SCIM 401 body.
+The patterns follow django_scim.urls, with this service's views and no trailing
+slash, as Okta and Entra send them. The organization id is matched as a plain
+string, so a malformed one still gets a SCIM 401 body.
 """
 
 from django.urls import include, path, re_path

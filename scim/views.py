@@ -2,8 +2,8 @@
 
 The views subclass django-scim2's, and ScimView.dispatch replaces SCIMView.dispatch
 in one place because the package's version gets these wrong for this service:
-authentication only sees request.user (a browser session would pass), the
-organization in the URL never reaches it, its 401 and 405 answers have no SCIM
+authentication receives only request.user (so a browser session would pass) and
+never the organization in the URL, its 401 and 405 answers have no SCIM
 body, and errors carry `status` as a number. Here every request, discovery
 included, is authenticated with a bearer token of the organization in the URL
 before anything else, and every error is a SCIM error body.
@@ -93,7 +93,7 @@ class ScimView(django_scim_views.SCIMView):
 
 
 def _check_media_type(request):
-    """Accept application/scim+json and application/json (RFC 7644 §3.1), any charset."""
+    """Accept application/scim+json, application/json and other JSON media types, any charset (RFC 7644 §3.1)."""
     media_type = request.content_type or ""
     if media_type and not (media_type.endswith("/json") or media_type.endswith("+json")):
         raise UnsupportedMediaType(f"The media type {media_type!r} is not supported; send application/scim+json.")
@@ -116,7 +116,7 @@ class UserListMixin:
         people = Person.objects.filter(organization=self.organization)
         if parameters["filter"]:
             people = PersonFilter.search(parameters["filter"], self.request)
-        # Creation order is stable across pages while people are added or removed.
+        # Creation order keeps earlier pages unchanged while people are added.
         people = people.order_by("created_at", "id")
         total_results = people.count()
         page = list(people[start_index - 1 : start_index - 1 + count])
@@ -128,7 +128,7 @@ class UserListMixin:
 
 
 def _page(start_index, count):
-    """Return (startIndex, count) clamped as RFC 7644 §3.4.2.4 says."""
+    """Return (startIndex, count), clamped as RFC 7644 §3.4.2.4 specifies."""
     start_index = _integer(start_index, "startIndex", 1)
     count = _integer(count, "count", DEFAULT_COUNT)
     return max(start_index, 1), min(max(count, 0), discovery.MAX_RESULTS)

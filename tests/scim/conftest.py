@@ -9,9 +9,6 @@ from security.connections import enable_with_bearer_token
 # pytest-django's live server listens on this address; SCIM tests never leave loopback.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
-SCIM_MEDIA_TYPE = "application/scim+json; charset=utf-8"
-
-
 def scim_base_path(organization):
     return f"/{organization.id}/identity_/api/scim/v2"
 

@@ -1,0 +1,106 @@
+"""Each SCIM request runs a fixed number of SQL queries, whatever the page or directory size.
+
+The counts are on top of the request check, measured once per test on
+/ServiceProviderConfig: looking up the organization and authenticating the token.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Person
+from tests.factories import make_group, make_person
+from tests.scim.helpers import okta_user, patch_body, send
+
+
+@pytest.fixture
+def request_check_queries(scim_client, base):
+    with CaptureQueriesContext(connection) as context:
+        assert scim_client.get(base + "/ServiceProviderConfig").status_code == 200
+    return len(context.captured_queries)
+
+
+def add_people(organization, how_many):
+    Person.objects.bulk_create(
+        [Person(organization=organization, user_name=f"count{number:04}@example.com") for number in range(how_many)]
+    )
+
+
+@pytest.mark.parametrize("directory_size", [1, 150])
+@pytest.mark.parametrize("count", [1, 100])
+@pytest.mark.parametrize("scim_filter", [None, 'userName sw "count" and active eq true'])
+def test_list_queries(
+    scim_client, base, organization, request_check_queries, django_assert_num_queries, directory_size, count, scim_filter
+):
+    add_people(organization, directory_size)
+    parameters = {"count": count, **({"filter": scim_filter} if scim_filter else {})}
+
+    # The total count, then the page.
+    with django_assert_num_queries(request_check_queries + 2):
+        response = scim_client.get(base + "/Users", parameters)
+
+    assert response.json()["itemsPerPage"] == min(count, directory_size)
+
+
+def test_search_queries(scim_client, base, organization, request_check_queries, django_assert_num_queries):
+    add_people(organization, 120)
+    body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "count": 100}
+
+    with django_assert_num_queries(request_check_queries + 2):
+        response = scim_client.post(base + "/.search", data=body, content_type="application/scim+json")
+
+    assert response.json()["itemsPerPage"] == 100
+
+
+@pytest.mark.parametrize("path", ["/ResourceTypes", "/Schemas", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User"])
+def test_discovery_queries(scim_client, base, request_check_queries, django_assert_num_queries, path):
+    with django_assert_num_queries(request_check_queries):
+        assert scim_client.get(base + path).status_code == 200
+
+
+def test_get_queries(scim_client, base, organization, request_check_queries, django_assert_num_queries):
+    person = make_person(organization)
+    add_people(organization, 50)
+
+    # The person.
+    with django_assert_num_queries(request_check_queries + 1):
+        assert scim_client.get(f"{base}/Users/{person.id}").status_code == 200
+
+
+def test_post_queries(scim_client, base, request_check_queries, django_assert_num_queries):
+    # Savepoints of the service and of the insert, and the insert.
+    with django_assert_num_queries(request_check_queries + 5):
+        assert send(scim_client, "post", base + "/Users", okta_user()).status_code == 201
+
+
+def test_put_queries(scim_client, base, organization, request_check_queries, django_assert_num_queries):
+    person = make_person(organization)
+
+    # Savepoints of the service and of the update, the locked person, and the update.
+    with django_assert_num_queries(request_check_queries + 6):
+        response = send(scim_client, "put", f"{base}/Users/{person.id}", okta_user())
+
+    assert response.status_code == 200
+
+
+def test_patch_queries(scim_client, base, organization, request_check_queries, django_assert_num_queries):
+    person = make_person(organization)
+    operations = [{"op": "replace", "path": "title", "value": f"Title {number}"} for number in range(20)]
+
+    # Twenty operations still save once.
+    with django_assert_num_queries(request_check_queries + 6):
+        response = send(scim_client, "patch", f"{base}/Users/{person.id}", patch_body(*operations))
+
+    assert response.json()["title"] == "Title 19"
+
+
+@pytest.mark.parametrize("groups", [0, 5])
+def test_delete_queries(scim_client, base, organization, request_check_queries, django_assert_num_queries, groups):
+    person = make_person(organization)
+    for _ in range(groups):
+        make_group(organization, members=[person])
+
+    # Savepoint, the locked person, memberships, two SCIM connection and token
+    # references set to null, the person, release.
+    with django_assert_num_queries(request_check_queries + 7):
+        assert scim_client.delete(f"{base}/Users/{person.id}").status_code == 204

@@ -1,24 +1,11 @@
 """Microsoft Entra ID's group provisioning requests against /Groups."""
 
-import json
-
 import pytest
 
-from accounts.models import Group, Membership
+from accounts.models import Group
 from tests.factories import make_person
-
-SCIM_JSON = "application/scim+json"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-
-
-def send(client, method, path, body, **query):
-    suffix = "?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else ""
-    return getattr(client, method)(path + suffix, data=json.dumps(body), content_type=SCIM_JSON)
-
-
-def member_ids(group_id):
-    return set(Membership.objects.filter(group_id=group_id).values_list("person_id", flat=True))
+from tests.scim.group_helpers import CORE_GROUP, member_ids
+from tests.scim.helpers import PATCH_OP, send
 
 
 @pytest.mark.django_db
@@ -37,7 +24,7 @@ def test_entra_group_sequence(organization, scim_client, base):
         "post",
         f"{base}/Groups",
         {
-            "schemas": [GROUP_URN],
+            "schemas": [CORE_GROUP],
             "externalId": "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159",
             "displayName": "Finance",
             "members": [{"value": str(ana.id)}],
@@ -63,7 +50,7 @@ def test_entra_group_sequence(organization, scim_client, base):
         "patch",
         f"{base}/Groups/{group_id}",
         {
-            "schemas": [PATCH_URN],
+            "schemas": [PATCH_OP],
             "Operations": [{"op": "Add", "path": "members", "value": [{"value": str(ben.id)}, {"value": str(cal.id)}]}],
         },
     )
@@ -74,7 +61,7 @@ def test_entra_group_sequence(organization, scim_client, base):
         scim_client,
         "patch",
         f"{base}/Groups/{group_id}",
-        {"schemas": [PATCH_URN], "Operations": [{"op": "Remove", "path": "members", "value": [{"value": str(ana.id)}]}]},
+        {"schemas": [PATCH_OP], "Operations": [{"op": "Remove", "path": "members", "value": [{"value": str(ana.id)}]}]},
     )
     assert removed.status_code == 204
     assert member_ids(group_id) == {ben.id, cal.id}
@@ -84,7 +71,7 @@ def test_entra_group_sequence(organization, scim_client, base):
         "patch",
         f"{base}/Groups/{group_id}",
         {
-            "schemas": [PATCH_URN],
+            "schemas": [PATCH_OP],
             "Operations": [
                 {"op": "Replace", "path": "displayName", "value": "Finance and Accounting"},
                 {"op": "Replace", "value": {"externalId": "a6d6c1a7-0b1e-4b36-92d1-7d1c4e3a3a55"}},
@@ -120,7 +107,7 @@ def test_entra_remove_with_filter_flag(organization, scim_client, base):
         scim_client,
         "patch",
         f"{base}/Groups/{group_id}",
-        {"schemas": [PATCH_URN], "Operations": [{"op": "remove", "path": f'members[value eq "{ben.id}"]'}]},
+        {"schemas": [PATCH_OP], "Operations": [{"op": "remove", "path": f'members[value eq "{ben.id}"]'}]},
     )
 
     assert response.status_code == 204
@@ -151,9 +138,8 @@ def test_entra_patch_with_attributes_returns_group(organization, scim_client, ba
     response = send(
         scim_client,
         "patch",
-        f"{base}/Groups/{group_id}",
-        {"schemas": [PATCH_URN], "Operations": [{"op": "Add", "path": "members", "value": [{"value": str(ana.id)}]}]},
-        excludedAttributes="members",
+        f"{base}/Groups/{group_id}?excludedAttributes=members",
+        {"schemas": [PATCH_OP], "Operations": [{"op": "Add", "path": "members", "value": [{"value": str(ana.id)}]}]},
     )
 
     assert response.status_code == 200

@@ -1,30 +1,18 @@
 """Okta's Push Groups sequence against /Groups, as an OIN app sends it (PATCH) and a custom app (PUT)."""
 
-import json
-
 import pytest
 
-from accounts.models import Group, Membership, Person
+from accounts.models import Group, Person
 from tests.factories import make_person
-
-SCIM_JSON = "application/scim+json; charset=utf-8"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-
-
-def send(client, method, path, body):
-    return getattr(client, method)(path, data=json.dumps(body), content_type=SCIM_JSON)
-
-
-def member_ids(group_id):
-    return set(Membership.objects.filter(group_id=group_id).values_list("person_id", flat=True))
+from tests.scim.group_helpers import CORE_GROUP, member_ids
+from tests.scim.helpers import PATCH_OP, send
 
 
 @pytest.mark.django_db
 def test_okta_push_group_sequence(organization, scim_client, base):
     ana, ben, cal = (make_person(organization) for _ in range(3))
 
-    created = send(scim_client, "post", f"{base}/Groups", {"schemas": [GROUP_URN], "displayName": "Sales", "members": []})
+    created = send(scim_client, "post", f"{base}/Groups", {"schemas": [CORE_GROUP], "displayName": "Sales", "members": []})
     assert created.status_code == 201
     group_id = created.json()["id"]
     assert created.json()["displayName"] == "Sales"
@@ -41,7 +29,7 @@ def test_okta_push_group_sequence(organization, scim_client, base):
         scim_client,
         "patch",
         f"{base}/Groups/{group_id}",
-        {"schemas": [PATCH_URN], "Operations": [{"op": "replace", "value": {"id": group_id, "displayName": "Sales EMEA"}}]},
+        {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"id": group_id, "displayName": "Sales EMEA"}}]},
     )
     assert renamed.status_code == 204
     assert Group.objects.get(id=group_id).name == "Sales EMEA"
@@ -51,7 +39,7 @@ def test_okta_push_group_sequence(organization, scim_client, base):
         "patch",
         f"{base}/Groups/{group_id}",
         {
-            "schemas": [PATCH_URN],
+            "schemas": [PATCH_OP],
             "Operations": [
                 {"op": "add", "path": "members", "value": [{"value": str(ana.id), "display": ana.user_name}]},
                 {"op": "add", "path": "members", "value": [{"value": str(ben.id), "display": ben.user_name}]},
@@ -66,7 +54,7 @@ def test_okta_push_group_sequence(organization, scim_client, base):
         scim_client,
         "patch",
         f"{base}/Groups/{group_id}",
-        {"schemas": [PATCH_URN], "Operations": [{"op": "replace", "value": {"id": group_id, "displayName": "Sales EMEA"}}]},
+        {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "value": {"id": group_id, "displayName": "Sales EMEA"}}]},
     )
     assert renamed_again.status_code == 204
     assert member_ids(group_id) == {ana.id, ben.id}
@@ -76,7 +64,7 @@ def test_okta_push_group_sequence(organization, scim_client, base):
         "patch",
         f"{base}/Groups/{group_id}",
         {
-            "schemas": [PATCH_URN],
+            "schemas": [PATCH_OP],
             "Operations": [
                 {"op": "remove", "path": f'members[value eq "{ana.id}"]'},
                 {"op": "add", "path": "members", "value": [{"value": str(cal.id), "display": cal.user_name}]},
@@ -90,7 +78,7 @@ def test_okta_push_group_sequence(organization, scim_client, base):
         scim_client,
         "patch",
         f"{base}/Groups/{group_id}",
-        {"schemas": [PATCH_URN], "Operations": [{"op": "replace", "path": "members", "value": [{"value": str(ana.id)}]}]},
+        {"schemas": [PATCH_OP], "Operations": [{"op": "replace", "path": "members", "value": [{"value": str(ana.id)}]}]},
     )
     assert replaced.status_code == 204
     assert member_ids(group_id) == {ana.id}
@@ -112,14 +100,14 @@ def test_okta_push_group_sequence(organization, scim_client, base):
 @pytest.mark.django_db
 def test_okta_custom_app_put_sequence(organization, scim_client, base):
     ana, ben = make_person(organization), make_person(organization)
-    group_id = send(scim_client, "post", f"{base}/Groups", {"schemas": [GROUP_URN], "displayName": "Ops"}).json()["id"]
+    group_id = send(scim_client, "post", f"{base}/Groups", {"schemas": [CORE_GROUP], "displayName": "Ops"}).json()["id"]
 
     put = send(
         scim_client,
         "put",
         f"{base}/Groups/{group_id}",
         {
-            "schemas": [GROUP_URN],
+            "schemas": [CORE_GROUP],
             "id": group_id,
             "displayName": "Operations",
             "members": [{"value": str(ana.id), "display": "Ana"}, {"value": str(ben.id), "display": "Ben"}],
@@ -134,7 +122,7 @@ def test_okta_custom_app_put_sequence(organization, scim_client, base):
         scim_client,
         "put",
         f"{base}/Groups/{group_id}",
-        {"schemas": [GROUP_URN], "displayName": "Operations", "members": [{"value": str(ben.id)}]},
+        {"schemas": [CORE_GROUP], "displayName": "Operations", "members": [{"value": str(ben.id)}]},
     )
     assert put_fewer.status_code == 200
     assert member_ids(group_id) == {ben.id}

@@ -85,6 +85,8 @@ def _members_value_filter_to_q(namespace, expression):
     """Return the Q of members[value eq "..."], the one value filter Groups support."""
     if _attribute_key(namespace) != ("members", None):
         raise InvalidFilter("Value filters are supported only on members.")
+    while isinstance(expression, filter_ast.Filter) and expression.namespace is None and not expression.negated:
+        expression = expression.expr
     if not isinstance(expression, filter_ast.AttrExpr):
         raise InvalidFilter("A members value filter compares only value, such as members[value eq \"...\"].")
     if _attribute_key(expression.attr_path) != ("value", None):

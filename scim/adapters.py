@@ -31,6 +31,7 @@ from django_scim.adapters import SCIMUser
 from accounts.models import Person
 from scim.errors import InvalidValue
 from scim.filters import CORE_USER_URN, ENTERPRISE_USER_URN
+from scim.versions import etag
 
 SCIM_PATH = "identity_/api/scim/v2"
 REQUIRED_ATTRIBUTES = ("externalId", "userName", "displayName")
@@ -70,7 +71,7 @@ class ScimPerson(SCIMUser):
             "created": _timestamp(self.obj.created_at),
             "lastModified": _timestamp(self.obj.updated_at),
             "location": self.location,
-            "version": f'W/"{self.obj.version}"',
+            "version": etag(self.obj),
         }
 
     def to_dict(self):
@@ -83,6 +84,7 @@ class ScimPerson(SCIMUser):
             "displayName": person.display_name,
             "active": person.active,
         }
+
         name = {key: value for key, value in (("givenName", person.first_name), ("familyName", person.last_name)) if value}
         if name:
             resource["name"] = name
@@ -93,6 +95,7 @@ class ScimPerson(SCIMUser):
             resource["title"] = person.job_title
         if person.city:
             resource["addresses"] = [{"type": WORK, "locality": person.city}]
+
         enterprise = {
             key: value
             for key, value in (("department", person.department), ("organization", person.company_name))
@@ -139,7 +142,10 @@ class ScimPerson(SCIMUser):
         email = _work_value(document, "emails")
         person.email = _string(email, "value", 'emails[type eq "work"].value', max_length=320)
         primary = get_attribute(email, "primary")
-        person.email_primary = None if primary is None else _boolean(primary, 'emails[type eq "work"].primary')
+        if primary is None or not person.email:
+            person.email_primary = None
+        else:
+            person.email_primary = _boolean(primary, 'emails[type eq "work"].primary')
         address = _work_value(document, "addresses")
         person.city = _string(address, "locality", 'addresses[type eq "work"].locality', max_length=255)
 

@@ -1,7 +1,8 @@
 """/ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7644 §4, RFC 7643 §5-7).
 
-They advertise exactly what this service implements: PATCH and filters, no bulk,
-no sorting, no ETags, no password change, bearer tokens. The schemas are
+They advertise exactly what this service implements: PATCH, filters and weak
+ETags, but no bulk, no sorting and no password change. Clients authenticate with
+bearer tokens. The schemas are
 django-scim2's bundled RFC 7643 User and Enterprise User schemas cut down to the
 attributes that are stored and read back unchanged (see scim.adapters).
 """
@@ -58,7 +59,7 @@ def service_provider_config(organization_id):
         "filter": {"supported": True, "maxResults": MAX_RESULTS},
         "changePassword": {"supported": False},
         "sort": {"supported": False},
-        "etag": {"supported": False},
+        "etag": {"supported": True},
         "authenticationSchemes": [
             {
                 "type": "oauthbearertoken",

@@ -1,10 +1,10 @@
 """SCIM error responses (RFC 7644 §3.12).
 
 django-scim2 0.23 renders `status` as a JSON number and sets `scimType` only for
-`noTarget`. ScimError subclasses its SCIMException so that every error this
-service raises carries `status` as a string and the `scimType` RFC 7644 §3.12
-defines for it; `error_response` renders any SCIMException, the package's own
-included, in that shape.
+`noTarget`. ScimError subclasses its SCIMException, so every error this service
+raises carries `status` as a string and the `scimType` that RFC 7644 §3.12
+defines for it. `error_response` renders any SCIMException in that shape, the
+package's own included.
 """
 
 import json
@@ -71,6 +71,14 @@ class NotFound(ScimError):
 
 class MethodNotAllowed(ScimError):
     status = 405
+
+
+class PreconditionFailed(ScimError):
+    status = 412
+
+
+class PayloadTooLarge(ScimError):
+    status = 413
 
 
 class UnsupportedMediaType(ScimError):

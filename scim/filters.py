@@ -15,6 +15,8 @@ USER_FILTER_PARSER while it is being imported.
 import uuid
 
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils.dateparse import parse_datetime
 from scim2_filter_parser import ast as filter_ast
 from scim2_filter_parser.lexer import SCIMLexer
@@ -185,15 +187,19 @@ def _text_comparison(field, case_insensitive, operator, value, display):
         return present
     if operator not in STRING_OPERATORS:
         raise InvalidFilter(f"The operator {operator!r} is not supported on {display!r}.")
-    prefix = "i" if case_insensitive else ""
-    lookup = {"eq": f"{prefix}exact", "ne": f"{prefix}exact", "co": f"{prefix}contains",
-              "sw": f"{prefix}startswith", "ew": f"{prefix}endswith"}[operator]
-    # NOTE: on SQLite, contains/startswith/endswith ignore ASCII letter case even
-    # for externalId; PostgreSQL compares it exactly as RFC 7643 requires.
-    q = Q(**{f"{field}__{lookup}": value})
-    if operator == "ne":
-        return ~q
-    return q
+    if operator in ("eq", "ne") and case_insensitive:
+        # lower(field) = lower(value) can use the (organization, lower(user_name))
+        # unique index, which Django's iexact (UPPER(...) = UPPER(...)) cannot.
+        q = Q(Exact(Lower(field), (value or "").lower()))
+    elif operator in ("eq", "ne"):
+        q = Q(**{field: value})
+    else:
+        prefix = "i" if case_insensitive else ""
+        lookup = {"co": "contains", "sw": "startswith", "ew": "endswith"}[operator]
+        # NOTE: on SQLite, contains/startswith/endswith ignore ASCII letter case even
+        # for externalId; PostgreSQL compares it exactly as RFC 7643 requires.
+        q = Q(**{f"{field}__{prefix}{lookup}": value})
+    return ~q if operator == "ne" else q
 
 
 def _boolean_comparison(field, operator, value, display):
@@ -203,8 +209,8 @@ def _boolean_comparison(field, operator, value, display):
         raise InvalidFilter(f"The operator {operator!r} is not supported on {display!r}.")
     if (value or "").lower() not in ("true", "false"):
         raise InvalidFilter(f"{display!r} compares only with true or false.")
-    wanted = value.lower() == "true"
-    return Q(**{field: wanted if operator == "eq" else not wanted})
+    expected = value.lower() == "true"
+    return Q(**{field: expected if operator == "eq" else not expected})
 
 
 def _datetime_comparison(field, operator, value, display):

@@ -1,7 +1,7 @@
 """SCIM PATCH operations (RFC 7644 §3.5.2) applied to a User document.
 
-django-scim2 0.23 answers 501 to `add` and `remove` on users, to value-filter
-paths and to dotted or URN-prefixed keys in a path-less value. Here every
+django-scim2 0.23 returns 501 for `add` and `remove` on users, for value-filter
+paths and for dotted or URN-prefixed keys in a path-less value. Here every
 operation is applied to the resource's SCIM representation (a dict), which the
 adapter then reads back as a whole, so every shape Okta and Entra send goes
 through the same validation as PUT:
@@ -124,12 +124,30 @@ def _apply(document, op, path, value):
     elif op == "remove":
         container.pop(key, None)
     elif isinstance(container.get(key), list) and op == "add":
-        container[key] = container[key] + (value if isinstance(value, list) else [value])
+        container[key] = _add_values(container[key], value if isinstance(value, list) else [value])
     elif isinstance(container.get(key), dict) and isinstance(value, dict):
         # Complex attribute: sub-attributes not in the value stay as they are.
         _merge(container[key], value)
     else:
         container[key] = value
+
+
+def _add_values(current, added):
+    """Append values to a multi-valued attribute; an added value replaces one of the same type.
+
+    RFC 7643 §2.4 expects one value per type, so adding a second work email replaces
+    the first instead of making the user invalid.
+    """
+    added_types = {_type_of(item) for item in added} - {None}
+    kept = [item for item in current if _type_of(item) not in added_types]
+    return kept + added
+
+
+def _type_of(item):
+    if not isinstance(item, dict):
+        return None
+    value = item.get(_find_key(item, "type"))
+    return value.lower() if isinstance(value, str) else None
 
 
 def _merge(target, values):
@@ -218,12 +236,14 @@ def _matches(item, node):
         return _matches(item, node.expr1) or _matches(item, node.expr2)
     if not isinstance(node, filter_ast.AttrExpr) or isinstance(node.attr_path.attr_name, filter_ast.Filter):
         raise InvalidPath("The value filter of the PATCH path is not valid.")
+
     actual = item.get(_find_key(item, node.attr_path.attr_name))
     operator = node.value.lower()
     if operator == "pr":
         return actual not in (None, "", [], {})
     if actual is None:
         return False
+
     actual = str(actual).lower()
     expected = (node.comp_value.value if node.comp_value is not None else "").lower()
     comparisons = {

@@ -9,6 +9,7 @@ from accounts.models import Person
 from scim.adapters import REQUIRED_ATTRIBUTES, ScimPerson
 from scim.errors import NotFound, Uniqueness
 from scim.patch import apply_operations
+from scim.versions import check_if_match
 
 logger = logging.getLogger("scim.people")
 
@@ -49,17 +50,19 @@ def create_person(organization, document):
 
 
 @transaction.atomic
-def replace_person(organization, person_id, document):
+def replace_person(organization, person_id, document, *, if_match=None):
     """Replace every mapped attribute (RFC 7644 §3.5.1); `active` stays when absent."""
     person = find_person(organization, person_id, for_update=True)
+    check_if_match(person, if_match)
     _save_changes(person, lambda: ScimPerson(person).from_dict(document))
     return person
 
 
 @transaction.atomic
-def patch_person(organization, person_id, operations):
+def patch_person(organization, person_id, operations, *, if_match=None):
     """Apply PATCH operations (RFC 7644 §3.5.2): all of them, or none on an error."""
     person = find_person(organization, person_id, for_update=True)
+    check_if_match(person, if_match)
     adapter = ScimPerson(person)
 
     def apply():
@@ -75,9 +78,10 @@ def patch_person(organization, person_id, operations):
 
 
 @transaction.atomic
-def delete_person(organization, person_id):
+def delete_person(organization, person_id, *, if_match=None):
     """Delete the person; the log line with the ids is the audit trail."""
     person = find_person(organization, person_id, for_update=True)
+    check_if_match(person, if_match)
     person.delete()
     logger.info(
         "scim.person_deleted organization_id=%s person_id=%s", organization.id, person_id

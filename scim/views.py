@@ -1,10 +1,10 @@
 """SCIM 2.0 endpoints of one organization, at /{orgId}/identity_/api/scim/v2.
 
-The views subclass django-scim2's, and ScimView.dispatch replaces SCIMView.dispatch
-in one place because the package's version gets these wrong for this service:
-authentication receives only request.user (so a browser session would pass) and
-never the organization in the URL, its 401 and 405 answers have no SCIM
-body, and errors carry `status` as a number. Here every request, discovery
+The views subclass django-scim2's. ScimView.dispatch replaces SCIMView.dispatch in
+this one place because the package's version does not fit this service. Its
+authentication receives only request.user, so a browser session would pass, and
+never the organization in the URL. Its 401 and 405 responses have no SCIM body,
+and its errors carry `status` as a number. Here every request, discovery
 included, is authenticated with a bearer token of the organization in the URL
 before anything else, and every error is a SCIM error body.
 """
@@ -13,6 +13,7 @@ import json
 import logging
 import uuid
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +22,7 @@ from django_scim.constants import SCIM_CONTENT_TYPE, SchemaURI
 from django_scim.exceptions import SCIMException
 
 from accounts.models import Organization, Person
-from scim import discovery, services
+from scim import discovery, services, versions
 from scim.adapters import ScimPerson
 from scim.attributes import parse_attribute_list, project
 from scim.errors import (
@@ -31,6 +32,7 @@ from scim.errors import (
     MethodNotAllowed,
     NotFound,
     NotImplementedFeature,
+    PayloadTooLarge,
     Unauthorized,
     UnsupportedMediaType,
     error_response,
@@ -51,14 +53,19 @@ def scim_response(document, *, status=200, location=None):
 
 
 def authenticated_organization(request, organization_id):
-    """Return the organization named in the URL if the request carries one of its tokens."""
+    """Return the organization named in the URL if the request carries one of its tokens.
+
+    The authenticated client is kept as request.scim_caller.
+    """
     organization = None
     try:
         organization = Organization.objects.filter(id=uuid.UUID(organization_id)).first()
     except ValueError:
         pass
-    if organization is None or authenticate_scim_request(request, organization) is None:
+    caller = authenticate_scim_request(request, organization) if organization is not None else None
+    if caller is None:
         raise Unauthorized("A valid bearer token of this organization is required.")
+    request.scim_caller = caller
     return organization
 
 
@@ -78,6 +85,8 @@ class ScimView(django_scim_views.SCIMView):
             return getattr(self, request.method.lower())(request, *args, **kwargs)
         except SCIMException as error:
             return error_response(error)
+        except RequestDataTooBig:
+            return error_response(PayloadTooLarge("The request body is larger than the server accepts."))
         except Exception:
             logger.exception("scim.request_failed organization_id=%s method=%s", organization_id, request.method)
             return error_response(InternalError("The server could not complete the SCIM request."))
@@ -119,7 +128,8 @@ class UserListMixin:
         # Creation order keeps earlier pages unchanged while people are added.
         people = people.order_by("created_at", "id")
         total_results = people.count()
-        page = list(people[start_index - 1 : start_index - 1 + count])
+        # A startIndex past the end needs no page query (and could overflow OFFSET).
+        page = list(people[start_index - 1 : start_index - 1 + count]) if start_index <= total_results else []
         resources = [
             project(ScimPerson(person, self.request).to_dict(), parameters["attributes"], parameters["excludedAttributes"])
             for person in page
@@ -150,12 +160,22 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
         adapter = ScimPerson(person, self.request)
         attributes = parse_attribute_list(self.request.GET.get("attributes"))
         excluded = parse_attribute_list(self.request.GET.get("excludedAttributes"))
-        return scim_response(project(adapter.to_dict(), attributes, excluded), status=status, location=adapter.location)
+        response = scim_response(
+            project(adapter.to_dict(), attributes, excluded), status=status, location=adapter.location
+        )
+        response["ETag"] = versions.etag(person)
+        return response
 
     def get(self, request, uuid=None):
         if uuid is None:
             return self.list_people(self.query_parameters(request.GET))
-        return self.projected(services.find_person(self.organization, uuid))
+        person = services.find_person(self.organization, uuid)
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None and versions.matches(person, if_none_match):
+            response = HttpResponse(status=304, content_type=SCIM_CONTENT_TYPE)
+            response["ETag"] = versions.etag(person)
+            return response
+        return self.projected(person)
 
     def post(self, request, uuid=None):
         if uuid is not None:
@@ -164,17 +184,27 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
         return self.projected(person, status=201)
 
     def put(self, request, uuid=None):
-        person = services.replace_person(self.organization, self._id(uuid, "PUT"), self.load_body(request.body))
+        person = services.replace_person(
+            self.organization,
+            self._id(uuid, "PUT"),
+            self.load_body(request.body),
+            if_match=request.headers.get("If-Match"),
+        )
         return self.projected(person)
 
     def patch(self, request, uuid=None):
         body = self.load_body(request.body)
-        person = services.patch_person(self.organization, self._id(uuid, "PATCH"), body.get("Operations"))
+        person = services.patch_person(
+            self.organization,
+            self._id(uuid, "PATCH"),
+            body.get("Operations"),
+            if_match=request.headers.get("If-Match"),
+        )
         return self.projected(person)
 
     def delete(self, request, uuid=None):
-        services.delete_person(self.organization, self._id(uuid, "DELETE"))
-        return HttpResponse(status=204)
+        services.delete_person(self.organization, self._id(uuid, "DELETE"), if_match=request.headers.get("If-Match"))
+        return HttpResponse(status=204, content_type=SCIM_CONTENT_TYPE)
 
     def _id(self, uuid, method):
         if uuid is None:

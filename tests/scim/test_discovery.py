@@ -17,7 +17,7 @@ def test_service_provider_config_features(scim_client, base, organization):
     assert config["filter"] == {"supported": True, "maxResults": 200}
     assert config["bulk"]["supported"] is False
     assert config["sort"] == {"supported": False}
-    assert config["etag"] == {"supported": False}
+    assert config["etag"] == {"supported": True}
     assert config["changePassword"] == {"supported": False}
     assert [scheme["type"] for scheme in config["authenticationSchemes"]] == ["oauthbearertoken"]
     assert config["meta"]["location"] == f"http://testserver{base}/ServiceProviderConfig"

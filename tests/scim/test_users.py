@@ -123,6 +123,14 @@ def test_post_with_form_media_type_is_415(scim_client, base):
     assert_scim_error(response, 415)
 
 
+def test_post_larger_than_upload_limit_is_413(scim_client, base, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = send(scim_client, "post", base + "/Users", {**okta_user(), "title": "x" * 2000})
+
+    assert_scim_error(response, 413)
+
+
 def test_post_same_user_name_any_case_is_409(scim_client, base, organization):
     send(scim_client, "post", base + "/Users", okta_user("ada@example.com", external_id="1"))
 
@@ -263,6 +271,7 @@ def test_delete_removes_person_and_logs_ids(scim_client, base, organization, cap
 
     assert response.status_code == 204
     assert response.content == b""
+    assert response["Content-Type"] == "application/scim+json"
     assert not Person.objects.filter(id=person.id).exists()
     assert_scim_error(scim_client.get(f"{base}/Users/{person.id}"), 404)
     assert_scim_error(scim_client.delete(f"{base}/Users/{person.id}"), 404)

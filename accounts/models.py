@@ -170,7 +170,10 @@ class Group(models.Model):
     external_id = models.CharField(max_length=255, null=True, blank=True)
     members = models.ManyToManyField(Person, through="Membership", related_name="member_groups")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="Last change of the group or its members.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Increases on every SCIM write of the group or its members; SCIM meta.version."
+    )
 
     class Meta:
         constraints = [

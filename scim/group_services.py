@@ -11,7 +11,8 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from accounts.models import Group, Membership, Person
-from scim.errors import InvalidValue, NotFound, Uniqueness
+from scim import versions
+from scim.errors import InvalidValue, NotFound, PreconditionFailed, Uniqueness
 from scim.group_patch import (
     AddMembers,
     RemoveMembers,
@@ -47,19 +48,21 @@ def create_group(organization, document):
 
 
 @transaction.atomic
-def replace_group(organization, group_id, document):
+def replace_group(organization, group_id, document, *, if_match=None):
     """Replace displayName, externalId and the whole member list (RFC 7644 §3.5.1)."""
     group = find_group(organization, group_id, for_update=True)
+    _check_if_match(group, if_match)
     member_ids = _person_ids(organization, ScimGroup(group).from_dict(document))
     _replace_members(group, member_ids)
-    _save(group)
+    _save_new_version(group)
     return group
 
 
 @transaction.atomic
-def patch_group(organization, group_id, operations):
+def patch_group(organization, group_id, operations, *, if_match=None):
     """Apply PATCH operations (RFC 7644 §3.5.2) in order: all of them, or none on an error."""
     group = find_group(organization, group_id, for_update=True)
+    _check_if_match(group, if_match)
     for change in read_operations(group.id, operations):
         if isinstance(change, SetDisplayName):
             group.name = change.value
@@ -72,14 +75,15 @@ def patch_group(organization, group_id, operations):
         elif isinstance(change, RemoveMembers):
             _remove_members(group, change.values)
     # Saving also moves updated_at, the group's last change, when only members changed.
-    _save(group)
+    _save_new_version(group)
     return group
 
 
 @transaction.atomic
-def delete_group(organization, group_id):
+def delete_group(organization, group_id, *, if_match=None):
     """Delete the group and its memberships; the people stay."""
     group = find_group(organization, group_id, for_update=True)
+    _check_if_match(group, if_match)
     group.delete()
     logger.info("scim.group_deleted organization_id=%s group_id=%s", organization.id, group_id)
 
@@ -128,6 +132,18 @@ def _remove_members(group, values):
 def _replace_members(group, person_ids):
     Membership.objects.filter(group=group).exclude(person_id__in=person_ids).delete()
     _add_members(group, person_ids)
+
+
+def _check_if_match(group, if_match):
+    if if_match is not None and not versions.matches(group, if_match):
+        raise PreconditionFailed(f"The group has changed; its current version is {versions.etag(group)}.")
+
+
+def _save_new_version(group):
+    # NOTE: the version also increases when the write changed nothing, such as adding
+    # a present member, because finding out would cost a query per operation.
+    group.version += 1
+    _save(group)
 
 
 def _save(group):

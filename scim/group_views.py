@@ -8,10 +8,10 @@ RFC 7644 §3.5.2 allows it), or 200 with the group when the request names
 
 from django.http import HttpResponse
 from django_scim import views as django_scim_views
-from django_scim.constants import SchemaURI
+from django_scim.constants import SCIM_CONTENT_TYPE, SchemaURI
 
 from accounts.models import Person
-from scim import discovery, group_services
+from scim import discovery, group_services, versions
 from scim.adapters import ScimPerson
 from scim.attributes import parse_attribute_list, project
 from scim.errors import InvalidFilter, InvalidValue, MethodNotAllowed
@@ -85,12 +85,18 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
         attributes = parse_attribute_list(self.request.GET.get("attributes"))
         excluded = parse_attribute_list(self.request.GET.get("excludedAttributes"))
         (resource,) = group_resources([group], self.request, attributes, excluded)
-        return scim_response(resource, status=status, location=ScimGroup(group).location)
+        response = scim_response(resource, status=status, location=ScimGroup(group).location)
+        response["ETag"] = versions.etag(group)
+        return response
 
     def get(self, request, uuid=None):
         if uuid is None:
             return self.list_groups(self.query_parameters(request.GET))
-        return self.projected(group_services.find_group(self.organization, uuid))
+        group = group_services.find_group(self.organization, uuid)
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None and versions.matches(group, if_none_match):
+            return _no_content(group, status=304)
+        return self.projected(group)
 
     def post(self, request, uuid=None):
         if uuid is not None:
@@ -99,24 +105,41 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
         return self.projected(group, status=201)
 
     def put(self, request, uuid=None):
-        group = group_services.replace_group(self.organization, self._id(uuid, "PUT"), self.load_body(request.body))
+        group = group_services.replace_group(
+            self.organization,
+            self._id(uuid, "PUT"),
+            self.load_body(request.body),
+            if_match=request.headers.get("If-Match"),
+        )
         return self.projected(group)
 
     def patch(self, request, uuid=None):
         body = self.load_body(request.body)
-        group = group_services.patch_group(self.organization, self._id(uuid, "PATCH"), body.get("Operations"))
+        group = group_services.patch_group(
+            self.organization,
+            self._id(uuid, "PATCH"),
+            body.get("Operations"),
+            if_match=request.headers.get("If-Match"),
+        )
         if "attributes" in request.GET or "excludedAttributes" in request.GET:
             return self.projected(group)
-        return HttpResponse(status=204)
+        return _no_content(group, status=204)
 
     def delete(self, request, uuid=None):
-        group_services.delete_group(self.organization, self._id(uuid, "DELETE"))
-        return HttpResponse(status=204)
+        group_services.delete_group(self.organization, self._id(uuid, "DELETE"), if_match=request.headers.get("If-Match"))
+        return HttpResponse(status=204, content_type=SCIM_CONTENT_TYPE)
 
     def _id(self, uuid, method):
         if uuid is None:
             raise MethodNotAllowed(f"{method} is allowed only on /Groups/{{id}}.")
         return uuid
+
+
+def _no_content(group, *, status):
+    """Return a 204 or 304 response without a body, carrying the group's ETag."""
+    response = HttpResponse(status=status, content_type=SCIM_CONTENT_TYPE)
+    response["ETag"] = versions.etag(group)
+    return response
 
 
 class GroupSearchView(GroupListMixin, ScimView, django_scim_views.SearchView):

@@ -21,6 +21,7 @@ ids); ScimGroup subclasses it and replaces the representation both ways.
 from django_scim.adapters import SCIMGroup
 
 from accounts.models import Group, Membership
+from scim import versions
 from scim.adapters import get_attribute, scim_base_url
 from scim.errors import InvalidValue, TooMany
 from scim.group_filters import GROUP_URN
@@ -86,6 +87,7 @@ class ScimGroup(SCIMGroup):
             "created": _timestamp(self.obj.created_at),
             "lastModified": _timestamp(self.obj.updated_at),
             "location": self.location,
+            "version": versions.etag(self.obj),
         }
 
     def to_dict(self):

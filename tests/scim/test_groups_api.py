@@ -1,4 +1,6 @@
-"""/Groups: built-in group protections, tenant isolation, errors, filters, paging and projection."""
+"""/Groups: built-in group protections, tenant isolation, errors, filters, paging, projection and ETags."""
+
+import json
 
 import pytest
 
@@ -203,6 +205,7 @@ def test_get_returns_meta(organization, scim_client, base):
         "created": group.created_at.isoformat().replace("+00:00", "Z"),
         "lastModified": group.updated_at.isoformat().replace("+00:00", "Z"),
         "location": f"http://testserver{base}/Groups/{group_id}",
+        "version": 'W/"1"',
     }
     assert "externalId" not in body
 
@@ -610,3 +613,69 @@ def test_members_beyond_bound_are_too_many(organization, scim_client, base, monk
     assert_scim_error(with_members, 400, "tooMany")
     assert without_members.status_code == 200
     assert_scim_error(listed, 400, "tooMany")
+
+
+# ETags
+
+
+def test_writes_increase_version(organization, scim_client, base):
+    person = make_person(organization)
+    group_id = create_group(scim_client, base, "Team")
+    path = f"{base}/Groups/{group_id}"
+
+    patched = patch(scim_client, base, group_id, {"op": "add", "path": "members", "value": [{"value": str(person.id)}]})
+    replaced = send(scim_client, "put", path, {"displayName": "Crew"})
+    read = scim_client.get(path)
+
+    assert patched["ETag"] == 'W/"2"'
+    assert replaced["ETag"] == 'W/"3"'
+    assert read["ETag"] == read.json()["meta"]["version"] == 'W/"3"'
+
+
+def test_get_if_none_match_is_not_modified(organization, scim_client, base):
+    group_id = create_group(scim_client, base, "Team")
+
+    unchanged = scim_client.get(f"{base}/Groups/{group_id}", HTTP_IF_NONE_MATCH='W/"1"')
+    changed = scim_client.get(f"{base}/Groups/{group_id}", HTTP_IF_NONE_MATCH='W/"0"')
+
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged["ETag"] == 'W/"1"'
+    assert changed.status_code == 200
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_if_match_other_version_fails(organization, scim_client, base, method):
+    person = make_person(organization)
+    group_id = create_group(scim_client, base, "Team", members=[person])
+    bodies = {
+        "put": {"displayName": "Crew"},
+        "patch": patch_body({"op": "replace", "path": "displayName", "value": "Crew"}),
+        "delete": None,
+    }
+
+    data = json.dumps(bodies[method]) if bodies[method] is not None else ""
+    response = getattr(scim_client, method)(
+        f"{base}/Groups/{group_id}", data=data, content_type="application/scim+json", HTTP_IF_MATCH='W/"7"'
+    )
+
+    body = assert_scim_error(response, 412)
+    assert body["detail"] == 'The group has changed; its current version is W/"1".'
+    group = Group.objects.get(id=group_id)
+    assert group.name == "Team"
+    assert group.version == 1
+    assert member_ids(group_id) == {person.id}
+
+
+def test_if_match_current_version_applies(organization, scim_client, base):
+    group_id = create_group(scim_client, base, "Team")
+
+    response = scim_client.patch(
+        f"{base}/Groups/{group_id}",
+        data=json.dumps(patch_body({"op": "replace", "path": "displayName", "value": "Crew"})),
+        content_type="application/scim+json",
+        HTTP_IF_MATCH='W/"1"',
+    )
+
+    assert response.status_code == 204
+    assert Group.objects.get(id=group_id).name == "Crew"

@@ -1,8 +1,8 @@
 """SCIM 2.0 Groups of one organization, at /{orgId}/identity_/api/scim/v2/Groups.
 
 The views share ScimView's authentication, media type check and error bodies.
-PATCH answers 204 without a body (Microsoft Entra ID asks for it, Okta accepts it,
-RFC 7644 §3.5.2 allows it), or 200 with the group when the request names
+PATCH answers 204 without a body, which RFC 7644 §3.5.2 allows and which spares
+sending the member list, or 200 with the group when the request names
 `attributes` or `excludedAttributes`.
 """
 

@@ -16,7 +16,7 @@ from scim.adapters import ScimPerson
 from scim.attributes import parse_attribute_list, project
 from scim.errors import InvalidFilter, InvalidValue, MethodNotAllowed
 from scim.filters import PersonFilter
-from scim.group_filters import group_filter_to_q
+from scim.group_filters import GROUP_URN, group_filter_to_q
 from scim.groups import ScimGroup, directory_groups, members_by_group
 from scim.views import ScimView, _page, scim_response
 
@@ -53,6 +53,21 @@ def group_resources(groups, request, attributes, excluded_attributes):
     ]
 
 
+def parse_group_attribute_list(value):
+    """Return scim.attributes.parse_attribute_list of `value`, reading Group URN-prefixed names too."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if isinstance(value, list):
+        value = [_strip_group_urn(item) if isinstance(item, str) else item for item in value]
+    return parse_attribute_list(value)
+
+
+def _strip_group_urn(path):
+    prefix = GROUP_URN.lower() + ":"
+    path = path.strip()
+    return path[len(prefix) :] if path.lower().startswith(prefix) else path
+
+
 class GroupListMixin:
     """Paged, filtered and projected lists of the organization's directory groups."""
 
@@ -61,8 +76,8 @@ class GroupListMixin:
             "filter": source.get("filter"),
             "startIndex": source.get("startIndex"),
             "count": source.get("count"),
-            "attributes": parse_attribute_list(source.get("attributes")),
-            "excludedAttributes": parse_attribute_list(source.get("excludedAttributes")),
+            "attributes": parse_group_attribute_list(source.get("attributes")),
+            "excludedAttributes": parse_group_attribute_list(source.get("excludedAttributes")),
         }
 
     def list_groups(self, parameters):
@@ -82,8 +97,8 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
     http_method_names = ["get", "post", "put", "patch", "delete"]
 
     def projected(self, group, *, status=200):
-        attributes = parse_attribute_list(self.request.GET.get("attributes"))
-        excluded = parse_attribute_list(self.request.GET.get("excludedAttributes"))
+        attributes = parse_group_attribute_list(self.request.GET.get("attributes"))
+        excluded = parse_group_attribute_list(self.request.GET.get("excludedAttributes"))
         (resource,) = group_resources([group], self.request, attributes, excluded)
         response = scim_response(resource, status=status, location=ScimGroup(group).location)
         response["ETag"] = versions.etag(group)

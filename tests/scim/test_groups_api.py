@@ -547,6 +547,17 @@ def test_attributes_selects_display_name(organization, scim_client, base):
     assert body == {"schemas": [CORE_GROUP], "id": group_id, "displayName": "Team"}
 
 
+def test_attributes_accept_group_urn_prefix(organization, scim_client, base):
+    person = make_person(organization)
+    group_id = create_group(scim_client, base, "Team", members=[person])
+
+    selected = scim_client.get(f"{base}/Groups/{group_id}", {"attributes": f"{CORE_GROUP}:displayName"}).json()
+    excluded = scim_client.get(f"{base}/Groups", {"excludedAttributes": f"{CORE_GROUP}:members"}).json()
+
+    assert selected == {"schemas": [CORE_GROUP], "id": group_id, "displayName": "Team"}
+    assert "members" not in excluded["Resources"][0]
+
+
 def test_member_display_only_on_request(organization, scim_client, base):
     person = make_person(organization)
     group_id = create_group(scim_client, base, "Team", members=[person])

@@ -1,10 +1,11 @@
 """The Group entries of /ResourceTypes and /Schemas (RFC 7643 §6, §7, §8.7.1).
 
-The schema is django-scim2's bundled RFC 7643 Group schema with what this
+The schema is django-scim2's bundled RFC 7643 Group schema, cut down to what this
 service stores and reads back: displayName (required, unique ignoring case),
-externalId, and members with `value` (a User id), `$ref` (the User's location,
-accepted and recomputed from `value`) and the read-only `display`, returned
-only on request. Members are Users only, so `type` is not published.
+externalId, and members. A member has `value` (a User id), `$ref` (the User's
+location, accepted and recomputed from `value`) and the read-only `display`,
+which is returned only on request. Members are Users only, so `type` is not
+published.
 """
 
 import copy

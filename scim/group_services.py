@@ -1,8 +1,9 @@
 """Create, replace, patch and delete directory groups over SCIM, each in one transaction.
 
 A membership change costs a fixed number of queries whatever the number of
-members: one to check the member ids, then one bulk insert or one delete. On
-SQLite, Django splits a very large bulk insert into batches of its variable limit.
+members: one to check the member ids, then one bulk insert, one delete, or both
+for a replace. On SQLite, Django splits a bulk insert of more than 333 rows into
+batches because it binds at most 999 parameters per query.
 """
 
 import logging

@@ -1,7 +1,7 @@
 """SCIM 2.0 Groups of one organization, at /{orgId}/identity_/api/scim/v2/Groups.
 
 The views share ScimView's authentication, media type check and error bodies.
-PATCH answers 204 without a body, which RFC 7644 §3.5.2 allows and which spares
+PATCH returns 204 without a body, which RFC 7644 §3.5.2 allows and which spares
 sending the member list, or 200 with the group when the request names
 `attributes` or `excludedAttributes`.
 """
@@ -85,7 +85,7 @@ class GroupListMixin:
         groups = directory_groups(self.organization)
         if parameters["filter"]:
             groups = groups.filter(group_filter_to_q(parameters["filter"]))
-        # Creation order is stable across pages while groups are added or removed.
+        # Creation order keeps earlier pages unchanged while groups are added.
         groups = groups.order_by("created_at", "id")
         total_results = groups.count()
         page = list(groups[start_index - 1 : start_index - 1 + count])
@@ -174,7 +174,7 @@ class RootSearchView(ScimView, django_scim_views.SearchView):
 
     Results list the people first, then the directory groups, each in creation
     order, and are paged over that sequence. A filter that names an attribute one
-    resource type lacks matches nothing of that type; it is an error only when
+    resource type lacks matches nothing of that type. It is an error only when
     neither type can evaluate it.
     """
 

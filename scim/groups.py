@@ -28,8 +28,8 @@ from scim.group_filters import GROUP_URN
 
 MAX_NAME_LENGTH = 255
 
-# The most members one response carries, over all the groups in it. A response
-# that would carry more is rejected with tooMany; a client then reads the group with
+# The maximum number of members in one response, summed over its groups. A response
+# that would list more is rejected with tooMany. A client then reads the group with
 # excludedAttributes=members and checks single memberships with a members.value filter.
 MAX_MEMBERS_PER_RESPONSE = 50_000
 

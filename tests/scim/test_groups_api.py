@@ -690,3 +690,37 @@ def test_if_match_current_version_applies(organization, scim_client, base):
 
     assert response.status_code == 204
     assert Group.objects.get(id=group_id).name == "Crew"
+
+
+# Discovery
+
+
+def test_group_resource_type(scim_client, base):
+    response = scim_client.get(f"{base}/ResourceTypes/Group")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["id"] == "Group"
+    assert body["endpoint"] == "/Groups"
+    assert body["schema"] == CORE_GROUP
+    assert body["meta"] == {"resourceType": "ResourceType", "location": f"http://testserver{base}/ResourceTypes/Group"}
+    assert "schemaExtensions" not in body
+
+
+def test_group_schema_publishes_stored_attributes(scim_client, base):
+    schema = scim_client.get(f"{base}/Schemas/{CORE_GROUP}").json()
+
+    attributes = {attribute["name"]: attribute for attribute in schema["attributes"]}
+    assert list(attributes) == ["displayName", "externalId", "members"]
+    assert attributes["displayName"]["required"] is True
+    assert attributes["displayName"]["uniqueness"] == "server"
+    assert attributes["displayName"]["caseExact"] is False
+    assert attributes["externalId"]["required"] is False
+    assert attributes["externalId"]["caseExact"] is True
+    members = {sub["name"]: sub for sub in attributes["members"]["subAttributes"]}
+    assert list(members) == ["value", "$ref", "display"]
+    assert members["value"]["mutability"] == "immutable"
+    assert members["$ref"]["referenceTypes"] == ["User"]
+    assert members["display"]["mutability"] == "readOnly"
+    assert members["display"]["returned"] == "request"
+    assert schema["meta"]["location"] == f"http://testserver{base}/Schemas/{CORE_GROUP}"

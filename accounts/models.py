@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 # First path segments that belong to the site itself and so cannot be an
 # organization's URL name.
@@ -170,7 +170,10 @@ class Group(models.Model):
     external_id = models.CharField(max_length=255, null=True, blank=True)
     members = models.ManyToManyField(Person, through="Membership", related_name="member_groups")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, help_text="Last change of the group or its members.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Increases on every SCIM write of the group or its members; SCIM meta.version."
+    )
 
     class Meta:
         constraints = [
@@ -183,6 +186,22 @@ class Group(models.Model):
                 condition=Q(kind="builtin", builtin_role__isnull=False) | (~Q(kind="builtin") & Q(builtin_role__isnull=True)),
                 name="group_builtin_role_iff_builtin",
             ),
+            # Directory group names are unique per organization regardless of letter
+            # case, so a second SCIM create of a name is a conflict. Built-in and local
+            # groups are outside the condition: a directory group may be named
+            # "Administrators". Upper() matches what `iexact` compiles to on PostgreSQL,
+            # so this index also serves SCIM displayName lookups.
+            models.UniqueConstraint(
+                F("organization"),
+                Upper("name"),
+                condition=Q(kind="directory"),
+                name="group_unique_directory_name_per_org",
+                violation_error_message="A directory group with this name already exists in the organization.",
+            ),
+        ]
+        indexes = [
+            # SCIM lists page through an organization's directory groups in creation order.
+            models.Index(fields=["organization", "kind", "created_at", "id"], name="group_org_kind_created_idx"),
         ]
 
     def __str__(self):

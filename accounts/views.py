@@ -83,7 +83,7 @@ def user_list(request, organization, person):
 @organization_admin_required
 def user_detail(request, organization, person, person_id):
     shown = get_object_or_404(Person, organization=organization, id=person_id)
-    groups = Group.objects.filter(memberships__person=shown).order_by("name")
+    groups = directory.groups_of_person(shown)
     return render(
         request,
         "accounts/user_detail.html",

@@ -14,6 +14,8 @@ from django_scim.schemas import default_schemas_getter
 
 from scim.adapters import scim_base_url
 from scim.filters import CORE_USER_URN, ENTERPRISE_USER_URN
+from scim.group_discovery import group_resource_type, group_schema
+from scim.group_filters import GROUP_URN
 
 MAX_RESULTS = 200
 
@@ -82,7 +84,8 @@ def resource_types(organization_id):
             "schema": CORE_USER_URN,
             "schemaExtensions": [{"schema": ENTERPRISE_USER_URN, "required": False}],
             "meta": {"resourceType": "ResourceType", "location": f"{base_url}/ResourceTypes/User"},
-        }
+        },
+        "Group": group_resource_type(organization_id),
     }
 
 
@@ -96,6 +99,7 @@ def schemas(organization_id):
     for urn, schema in published.items():
         schema["schemas"] = ["urn:ietf:params:scim:schemas:core:2.0:Schema"]
         schema["meta"] = {"resourceType": "Schema", "location": f"{base_url}/Schemas/{urn}"}
+    published[GROUP_URN] = group_schema(organization_id)
     return published
 
 

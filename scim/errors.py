@@ -53,6 +53,14 @@ class Uniqueness(ScimError):
     scim_type = "uniqueness"
 
 
+class Mutability(ScimError):
+    scim_type = "mutability"
+
+
+class TooMany(ScimError):
+    scim_type = "tooMany"
+
+
 class Unauthorized(ScimError):
     status = 401
 

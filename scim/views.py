@@ -269,7 +269,7 @@ def _one_or_list(documents, document_id, kind):
 
 
 class NotImplementedView(ScimView):
-    """Groups, /Me and /Bulk are not served (RFC 7644 §3.2 allows 501)."""
+    """/Me and /Bulk are not served (RFC 7644 §3.2 allows 501)."""
 
     http_method_names = ["get", "post", "put", "patch", "delete"]
 

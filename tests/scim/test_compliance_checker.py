@@ -9,7 +9,7 @@ import pytest
 
 from security.bearer_tokens import issue_bearer_token
 from security.connections import enable_with_bearer_token
-from tests.factories import make_organization, make_person
+from tests.factories import make_group, make_organization, make_person
 
 SCIM2_COMMAND = Path(sys.executable).parent / "scim2"
 
@@ -17,7 +17,7 @@ SCIM2_COMMAND = Path(sys.executable).parent / "scim2"
 @pytest.mark.django_db(transaction=True)
 def test_scim2_tester_every_check_succeeds(live_server):
     organization = make_organization()
-    make_person(organization)
+    make_group(organization, name="Directory group", members=[make_person(organization)])
     enable_with_bearer_token(organization)
     _, raw_token = issue_bearer_token(organization)
     assert live_server.url.startswith("http://127.0.0.1:")
@@ -31,3 +31,8 @@ def test_scim2_tester_every_check_succeeds(live_server):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+    # Both resource types were discovered and checked, Group memberships included.
+    assert "Resource types available are: 'User', 'Group'" in result.stdout
+    assert "Successfully deleted Group object" in result.stdout
+    for operation in ("added", "replaced", "removed"):
+        assert f"Successfully {operation} attribute 'members'" in result.stdout

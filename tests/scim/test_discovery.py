@@ -4,6 +4,8 @@ import pytest
 
 from tests.scim.helpers import CORE_USER, ENTERPRISE_USER, LIST_RESPONSE, assert_scim_error
 
+CORE_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
 
 def test_service_provider_config_features(scim_client, base, organization):
     response = scim_client.get(base + "/ServiceProviderConfig")
@@ -26,8 +28,8 @@ def test_resource_types_list_and_user(scim_client, base):
     user = scim_client.get(base + "/ResourceTypes/User").json()
 
     assert listing["schemas"] == [LIST_RESPONSE]
-    assert listing["totalResults"] == 1
-    assert listing["Resources"] == [user]
+    assert listing["totalResults"] == 2
+    assert listing["Resources"][0] == user
     assert user["endpoint"] == "/Users"
     assert user["schema"] == CORE_USER
     assert user["schemaExtensions"] == [{"schema": ENTERPRISE_USER, "required": False}]
@@ -38,8 +40,8 @@ def test_schemas_publish_only_stored_attributes(scim_client, base):
     core = scim_client.get(f"{base}/Schemas/{CORE_USER}").json()
     enterprise = scim_client.get(f"{base}/Schemas/{ENTERPRISE_USER}").json()
 
-    assert listing["totalResults"] == 2
-    assert {schema["id"] for schema in listing["Resources"]} == {CORE_USER, ENTERPRISE_USER}
+    assert listing["totalResults"] == 3
+    assert {schema["id"] for schema in listing["Resources"]} == {CORE_USER, ENTERPRISE_USER, CORE_GROUP}
     attributes = {attribute["name"]: attribute for attribute in core["attributes"]}
     assert list(attributes) == ["externalId", "userName", "name", "displayName", "title", "active", "emails", "addresses"]
     assert [sub["name"] for sub in attributes["name"]["subAttributes"]] == ["familyName", "givenName"]
@@ -56,7 +58,7 @@ def test_schemas_publish_only_stored_attributes(scim_client, base):
     assert [attribute["name"] for attribute in enterprise["attributes"]] == ["organization", "department"]
 
 
-@pytest.mark.parametrize("path", ["/ResourceTypes/Group", "/Schemas/urn:example:unknown", "/Nothing", "/Users/x/y"])
+@pytest.mark.parametrize("path", ["/ResourceTypes/Role", "/Schemas/urn:example:unknown", "/Nothing", "/Users/x/y"])
 def test_unknown_discovery_id_is_404(scim_client, base, path):
     assert_scim_error(scim_client.get(base + path), 404)
 
@@ -67,6 +69,6 @@ def test_discovery_other_methods_are_405(scim_client, base, path, method):
     assert_scim_error(getattr(scim_client, method)(base + path, data="{}", content_type="application/scim+json"), 405)
 
 
-@pytest.mark.parametrize("path", ["/Groups", "/Me", "/Bulk"])
+@pytest.mark.parametrize("path", ["/Me", "/Bulk"])
 def test_unimplemented_endpoints_are_501(scim_client, base, path):
     assert_scim_error(scim_client.get(base + path), 501)

@@ -121,7 +121,7 @@ def _comparison_to_q(node):
     field, kind = FILTER_ATTRIBUTES[key]
     operator = node.value.lower()
     value = node.comp_value.value if node.comp_value is not None else None
-    return _field_comparison(field, kind, operator, value, _display_path(key))
+    return field_comparison(field, kind, operator, value, _display_path(key))
 
 
 def _value_path_to_q(namespace, expression):
@@ -147,7 +147,7 @@ def _email_filter_to_q(node):
     operator = node.value.lower()
     value = node.comp_value.value if node.comp_value is not None else None
     if name == "value" and node.attr_path.sub_attr is None:
-        return _field_comparison("email", "text", operator, value, "emails.value")
+        return field_comparison("email", "text", operator, value, "emails.value")
     if name in EMAIL_SUB_ATTRIBUTE_CONSTANTS and node.attr_path.sub_attr is None:
         # Only a stored email has a type and a primary flag, and they are constants.
         has_email = ~Q(email="")
@@ -171,7 +171,7 @@ def _constant_matches(constant, operator, value, display):
     }[operator]
 
 
-def _field_comparison(field, kind, operator, value, display):
+def field_comparison(field, kind, operator, value, display):
     if kind == "boolean":
         return _boolean_comparison(field, operator, value, display)
     if kind == "datetime":

@@ -22,7 +22,7 @@ from scim2_filter_parser import ast as filter_ast
 
 from accounts.models import Membership
 from scim.errors import InvalidFilter
-from scim.filters import _field_comparison, parse_filter
+from scim.filters import field_comparison, parse_filter
 
 GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 
@@ -78,7 +78,7 @@ def _comparison_to_q(node):
     if key not in FILTER_ATTRIBUTES:
         raise InvalidFilter(f"Filtering Groups on {display!r} is not supported.")
     field, kind = FILTER_ATTRIBUTES[key]
-    return _field_comparison(field, kind, operator, value, display)
+    return field_comparison(field, kind, operator, value, display)
 
 
 def _members_value_filter_to_q(namespace, expression):

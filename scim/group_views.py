@@ -18,7 +18,7 @@ from scim.errors import InvalidFilter, InvalidValue, MethodNotAllowed
 from scim.filters import PersonFilter
 from scim.group_filters import GROUP_URN, group_filter_to_q
 from scim.groups import ScimGroup, directory_groups, members_by_group
-from scim.views import ScimView, _page, scim_response
+from scim.views import ScimView, page_and_total, page_bounds, scim_response
 
 
 def includes_members(attributes, excluded_attributes):
@@ -81,14 +81,13 @@ class GroupListMixin:
         }
 
     def list_groups(self, parameters):
-        start_index, count = _page(parameters["startIndex"], parameters["count"])
+        start_index, count = page_bounds(parameters["startIndex"], parameters["count"])
         groups = directory_groups(self.organization)
         if parameters["filter"]:
             groups = groups.filter(group_filter_to_q(parameters["filter"]))
         # Creation order keeps earlier pages unchanged while groups are added.
         groups = groups.order_by("created_at", "id")
-        total_results = groups.count()
-        page = list(groups[start_index - 1 : start_index - 1 + count])
+        page, total_results = page_and_total(groups, start_index, count)
         resources = group_resources(page, self.request, parameters["attributes"], parameters["excludedAttributes"])
         return scim_response(discovery.list_response(resources, total_results=total_results, start_index=start_index))
 
@@ -184,7 +183,7 @@ class RootSearchView(ScimView, django_scim_views.SearchView):
         body = self.load_body(request.body)
         if SchemaURI.SERACH_REQUEST not in (body.get("schemas") or []):
             raise InvalidValue(f"A search request needs the schema {SchemaURI.SERACH_REQUEST}.")
-        start_index, count = _page(body.get("startIndex"), body.get("count"))
+        start_index, count = page_bounds(body.get("startIndex"), body.get("count"))
         attributes = parse_attribute_list(body.get("attributes"))
         excluded = parse_attribute_list(body.get("excludedAttributes"))
         people, groups = self._filtered(body.get("filter"))

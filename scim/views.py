@@ -11,7 +11,6 @@ before anything else, and every error is a SCIM error body.
 
 import json
 import logging
-import uuid
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
@@ -21,7 +20,7 @@ from django_scim import views as django_scim_views
 from django_scim.constants import SCIM_CONTENT_TYPE, SchemaURI
 from django_scim.exceptions import SCIMException
 
-from accounts.models import Organization, Person
+from accounts.models import Person
 from audit.recording import client_label
 from scim import discovery, services, versions
 from scim.adapters import ScimPerson
@@ -39,7 +38,7 @@ from scim.errors import (
     error_response,
 )
 from scim.filters import PersonFilter
-from security.scim_access import authenticate_scim_request
+from security.scim_access import authenticate_scim_request, load_scim_organization
 
 logger = logging.getLogger("scim")
 
@@ -58,11 +57,7 @@ def authenticated_organization(request, organization_id):
 
     The authenticated client is kept as request.scim_caller.
     """
-    organization = None
-    try:
-        organization = Organization.objects.filter(id=uuid.UUID(organization_id)).first()
-    except ValueError:
-        pass
+    organization = load_scim_organization(organization_id)
     caller = authenticate_scim_request(request, organization) if organization is not None else None
     if caller is None:
         logger.warning(
@@ -128,15 +123,13 @@ class UserListMixin:
         }
 
     def list_people(self, parameters):
-        start_index, count = _page(parameters["startIndex"], parameters["count"])
+        start_index, count = page_bounds(parameters["startIndex"], parameters["count"])
         people = Person.objects.filter(organization=self.organization)
         if parameters["filter"]:
             people = PersonFilter.search(parameters["filter"], self.request)
         # Creation order keeps earlier pages unchanged while people are added.
         people = people.order_by("created_at", "id")
-        total_results = people.count()
-        # A startIndex past the end needs no page query (and could overflow OFFSET).
-        page = list(people[start_index - 1 : start_index - 1 + count]) if start_index <= total_results else []
+        page, total_results = page_and_total(people, start_index, count)
         resources = [
             project(ScimPerson(person, self.request).to_dict(), parameters["attributes"], parameters["excludedAttributes"])
             for person in page
@@ -144,7 +137,26 @@ class UserListMixin:
         return scim_response(discovery.list_response(resources, total_results=total_results, start_index=start_index))
 
 
-def _page(start_index, count):
+# PostgreSQL's OFFSET is a bigint, so a larger startIndex is past the end of any directory.
+MAX_OFFSET = 2**62
+
+
+def page_and_total(queryset, start_index, count):
+    """Return (the page of `queryset` at 1-based `start_index`, the total number of rows).
+
+    A page shorter than `count` ends the list, so its total follows without a COUNT
+    query: Okta's lookups by userName and the last page of an import run one query.
+    """
+    if count == 0 or start_index > MAX_OFFSET:
+        page = []
+    else:
+        page = list(queryset[start_index - 1 : start_index - 1 + count])
+    if len(page) < count and (page or start_index == 1):
+        return page, start_index - 1 + len(page)
+    return page, queryset.count()
+
+
+def page_bounds(start_index, count):
     """Return (startIndex, count), clamped as RFC 7644 §3.4.2.4 specifies."""
     start_index = _integer(start_index, "startIndex", 1)
     count = _integer(count, "count", DEFAULT_COUNT)

@@ -61,7 +61,7 @@ def find_live_bearer_token(raw_token, now=None):
     match = TOKEN_PATTERN.match(raw_token)
     if match is None:
         return None
-    token = ScimBearerToken.objects.select_related("organization").filter(prefix=match["prefix"]).first()
+    token = ScimBearerToken.objects.filter(prefix=match["prefix"]).first()
     if token is None or not hmac.compare_digest(token.digest, token_digest(raw_token)):
         return None
     if not token.is_live(now):

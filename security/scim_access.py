@@ -5,6 +5,7 @@ URL, while that organization's SCIM connection is not disabled. Browser sessions
 never authenticate SCIM.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
+from accounts.models import Organization
 from security.bearer_tokens import TOKEN_PATTERN, find_live_bearer_token
-from security.models import ScimBearerToken, ScimConnection
+from security.models import ScimConnection
 from security.oauth_clients import SCIM_SCOPE, organization_id_of_application
 
 # last_used_at and last_called_at are written at most once a minute per credential,
@@ -46,8 +48,20 @@ def credential_from_header(authorization):
     return None
 
 
+def load_scim_organization(organization_id):
+    """Return the Organization with id `organization_id` and its ScimConnection in one query, or None."""
+    try:
+        organization_id = uuid.UUID(str(organization_id))
+    except ValueError:
+        return None
+    return Organization.objects.select_related("scim_connection").filter(id=organization_id).first()
+
+
 def authenticate_scim_request(request, organization):
     """Return the ScimCaller of the request for `organization`, or None when it is not allowed.
+
+    `organization` comes from load_scim_organization() for this request: its SCIM
+    connection is read from what that query loaded.
 
     Accepts a live long-lived bearer token of the organization, or an OAuth 2.0 access
     token that carries `PM.Scim`, is unexpired and unrevoked, and was issued to the
@@ -59,7 +73,7 @@ def authenticate_scim_request(request, organization):
     raw_token = credential_from_header(request.META.get("HTTP_AUTHORIZATION"))
     if raw_token is None:
         return None
-    connection = ScimConnection.objects.filter(organization=organization).first()
+    connection = scim_connection_of(organization)
     if connection is None or not connection.accepts_requests:
         return None
 
@@ -68,15 +82,23 @@ def authenticate_scim_request(request, organization):
     else:
         caller = _oauth_access_token_caller(request, organization)
     if caller is not None:
-        _record_use(ScimConnection.objects.filter(pk=connection.pk), "last_called_at")
+        _record_use(connection, "last_called_at")
     return caller
+
+
+def scim_connection_of(organization):
+    """Return the organization's ScimConnection, or None when SCIM was never set up."""
+    try:
+        return organization.scim_connection
+    except ScimConnection.DoesNotExist:
+        return None
 
 
 def _bearer_token_caller(raw_token, organization):
     token = find_live_bearer_token(raw_token)
     if token is None or token.organization_id != organization.id:
         return None
-    _record_use(ScimBearerToken.objects.filter(pk=token.pk), "last_used_at")
+    _record_use(token, "last_used_at")
     return ScimCaller(organization_id=organization.id, credential="bearer_token", client_label=token.prefix)
 
 
@@ -94,7 +116,16 @@ def _oauth_access_token_caller(request, organization):
     )
 
 
-def _record_use(queryset, field):
+def _record_use(instance, field):
+    """Set `field` of `instance` to now when its loaded value is older than LAST_USE_RESOLUTION.
+
+    Most requests find a fresh loaded value and write nothing. The UPDATE repeats the
+    check, so a concurrent request never moves the time back.
+    """
     now = timezone.now()
+    loaded = getattr(instance, field)
+    if loaded is not None and loaded >= now - LAST_USE_RESOLUTION:
+        return
     stale = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": now - LAST_USE_RESOLUTION})
-    queryset.filter(stale).update(**{field: now})
+    type(instance).objects.filter(stale, pk=instance.pk).update(**{field: now})
+    setattr(instance, field, now)

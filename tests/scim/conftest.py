@@ -1,13 +1,16 @@
 import os
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from security.bearer_tokens import issue_bearer_token
 from security.connections import enable_with_bearer_token
 
 # pytest-django's live server listens on this address; SCIM tests never leave loopback.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
+
 
 def scim_base_path(organization):
     return f"/{organization.id}/identity_/api/scim/v2"
@@ -29,3 +32,16 @@ def scim_client(scim_token):
 @pytest.fixture
 def base(organization):
     return scim_base_path(organization)
+
+
+@pytest.fixture
+def request_check_queries(scim_client, base):
+    """The queries every SCIM request runs before its own work, measured on /ServiceProviderConfig.
+
+    The first request of a token also records when the token and the connection were
+    last used; the second, measured here, is the steady state of a busy client.
+    """
+    assert scim_client.get(base + "/ServiceProviderConfig").status_code == 200
+    with CaptureQueriesContext(connection) as context:
+        assert scim_client.get(base + "/ServiceProviderConfig").status_code == 200
+    return len(context.captured_queries)

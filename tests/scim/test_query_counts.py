@@ -5,19 +5,10 @@ The counts are on top of the request check, measured once per test on
 """
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Person
 from tests.factories import make_group, make_person
 from tests.scim.helpers import okta_user, patch_body, send
-
-
-@pytest.fixture
-def request_check_queries(scim_client, base):
-    with CaptureQueriesContext(connection) as context:
-        assert scim_client.get(base + "/ServiceProviderConfig").status_code == 200
-    return len(context.captured_queries)
 
 
 def add_people(organization, how_many):
@@ -35,11 +26,31 @@ def test_list_queries(
     add_people(organization, directory_size)
     parameters = {"count": count, **({"filter": scim_filter} if scim_filter else {})}
 
-    # The total count, then the page.
-    with django_assert_num_queries(request_check_queries + 2):
+    # The page, then the total count; a page shorter than count ends the list and needs no count.
+    page_queries = 1 if directory_size < count else 2
+    with django_assert_num_queries(request_check_queries + page_queries):
         response = scim_client.get(base + "/Users", parameters)
 
     assert response.json()["itemsPerPage"] == min(count, directory_size)
+    assert response.json()["totalResults"] == directory_size
+
+
+@pytest.mark.parametrize(
+    ("start_index", "items", "page_queries"),
+    [(101, 50, 1), (150, 1, 1), (151, 0, 2), (10**30, 0, 1)],
+    ids=["last-page", "last-person", "past-the-end", "past-any-offset"],
+)
+def test_list_queries_near_the_end(
+    scim_client, base, organization, request_check_queries, django_assert_num_queries, start_index, items, page_queries
+):
+    add_people(organization, 150)
+
+    with django_assert_num_queries(request_check_queries + page_queries):
+        response = scim_client.get(base + "/Users", {"startIndex": start_index, "count": 100})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["totalResults"], body["itemsPerPage"], body["startIndex"]) == (150, items, start_index)
 
 
 def test_search_queries(scim_client, base, organization, request_check_queries, django_assert_num_queries):

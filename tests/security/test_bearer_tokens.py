@@ -16,13 +16,18 @@ from security.bearer_tokens import (
 )
 from security.connections import disable, enable_with_bearer_token
 from security.models import ScimBearerToken, ScimConnection
-from security.scim_access import authenticate_scim_request, credential_from_header
+from security.scim_access import authenticate_scim_request, credential_from_header, load_scim_organization
 from tests.factories import make_organization
 
 
 def scim_request(authorization=None):
     headers = {"HTTP_AUTHORIZATION": authorization} if authorization is not None else {}
     return RequestFactory().get("/scim/Users", **headers)
+
+
+def authenticate(request, organization):
+    """Run the SCIM request check as the SCIM views do, on a freshly loaded organization."""
+    return authenticate_scim_request(request, load_scim_organization(organization.id))
 
 
 @pytest.mark.django_db
@@ -88,7 +93,7 @@ def test_authenticate_accepts_token_of_same_organization(organization):
     enable_with_bearer_token(organization)
     token, raw_token = issue_bearer_token(organization)
 
-    caller = authenticate_scim_request(scim_request(f"Bearer {raw_token}"), organization)
+    caller = authenticate(scim_request(f"Bearer {raw_token}"), organization)
 
     assert caller.organization_id == organization.id
     assert caller.credential == "bearer_token"
@@ -99,13 +104,34 @@ def test_authenticate_accepts_token_of_same_organization(organization):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("age", "rewritten"), [(timedelta(seconds=30), False), (timedelta(minutes=2), True)])
+def test_authenticate_records_last_use_at_most_once_a_minute(organization, django_assert_num_queries, age, rewritten):
+    enable_with_bearer_token(organization)
+    token, raw_token = issue_bearer_token(organization)
+    earlier = timezone.now() - age
+    ScimBearerToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
+    ScimConnection.objects.filter(organization=organization).update(last_called_at=earlier)
+    request = scim_request(f"Bearer {raw_token}")
+    loaded = load_scim_organization(organization.id)
+
+    # The token, then one UPDATE each of the token and the connection when their times are stale.
+    with django_assert_num_queries(3 if rewritten else 1):
+        assert authenticate_scim_request(request, loaded) is not None
+
+    token.refresh_from_db()
+    connection = ScimConnection.objects.get(organization=organization)
+    assert (token.last_used_at > earlier) is rewritten
+    assert (connection.last_called_at > earlier) is rewritten
+
+
+@pytest.mark.django_db
 def test_authenticate_rejects_token_of_other_organization(organization):
     other = make_organization()
     enable_with_bearer_token(organization)
     enable_with_bearer_token(other)
     _, raw_token = issue_bearer_token(other)
 
-    assert authenticate_scim_request(scim_request(f"Bearer {raw_token}"), organization) is None
+    assert authenticate(scim_request(f"Bearer {raw_token}"), organization) is None
 
 
 @pytest.mark.django_db
@@ -115,7 +141,7 @@ def test_authenticate_rejects_when_connection_disabled(organization):
 
     disable(organization)
 
-    assert authenticate_scim_request(scim_request(f"Bearer {raw_token}"), organization) is None
+    assert authenticate(scim_request(f"Bearer {raw_token}"), organization) is None
     assert ScimBearerToken.objects.filter(organization=organization, revoked_at__isnull=True).count() == 0
 
 
@@ -125,7 +151,7 @@ def test_authenticate_ignores_browser_session(organization, administrator):
     request = scim_request()
     request.user = administrator.user
 
-    assert authenticate_scim_request(request, organization) is None
+    assert authenticate(request, organization) is None
 
 
 @pytest.mark.django_db

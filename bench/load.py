@@ -38,6 +38,11 @@ class Result:
         return statistics.quantiles(latencies, n=100, method="inclusive")[percent - 1] * 1000
 
     @property
+    def max_queries(self):
+        counts = [sample.queries for sample in self.samples if sample.queries is not None]
+        return max(counts) if counts else None
+
+    @property
     def queries_per_request(self):
         """Return the distinct SQL query counts seen, e.g. "4" or "4-5"; "n/a" without the header."""
         counts = sorted({sample.queries for sample in self.samples if sample.queries is not None})

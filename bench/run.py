@@ -40,7 +40,9 @@ def parse_arguments(argv):
     parser.add_argument("--sizes", default="1000,10000,100000", help="Comma-separated directory sizes.")
     parser.add_argument("--requests", type=int, default=1000, help="Maximum requests per workload and server.")
     parser.add_argument("--seconds", type=float, default=30, help="Maximum seconds per workload and server.")
-    parser.add_argument("--concurrency", type=int, default=8, help="Concurrent clients (import walks with one).")
+    parser.add_argument("--concurrency", default="1,8",
+                        help="Comma-separated numbers of concurrent clients; each workload runs at each "
+                             "(the import workloads always run with one).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the product and the floor.")
     parser.add_argument("--no-peers", action="store_true", help="Benchmark the product alone.")
     parser.add_argument("--smoke", action="store_true", help="1,000 people, 50 requests, 3 s per workload.")
@@ -51,6 +53,7 @@ def parse_arguments(argv):
     if arguments.smoke:
         arguments.sizes, arguments.requests, arguments.seconds = "1000", 50, 3
     arguments.sizes = [int(size) for size in arguments.sizes.split(",")]
+    arguments.concurrency = sorted({int(level) for level in arguments.concurrency.split(",")})
     return arguments
 
 
@@ -94,7 +97,7 @@ def main(argv=None):
     from bench.report import print_table, write_docs
     from bench.seed import bench_organization, grow_directory
     from bench.servers import Server
-    from bench.workloads import SCIM_WORKLOADS, WORKLOADS, Target
+    from bench.workloads import SCIM_WORKLOADS, SEQUENTIAL_WORKLOADS, WORKLOADS, Target
     from security.bearer_tokens import issue_bearer_token
     from security.connections import enable_with_bearer_token
 
@@ -104,7 +107,6 @@ def main(argv=None):
     log_dir = Path(tempfile.mkdtemp(prefix="identity-bench-"))
     binaries = Path(sys.executable).parent
     peer_token = secrets.token_urlsafe(24)
-    limits = Limits(arguments.requests, arguments.seconds, arguments.concurrency)
     results = {}
 
     peer = None
@@ -147,9 +149,12 @@ def main(argv=None):
             try:
                 for target in targets:
                     for name in target.workloads:
-                        print(f"  {size:>7,}  {target.name:<13} {name}", flush=True)
-                        result = asyncio.run(run_workload(WORKLOADS[name], target, limits, size))
-                        results[(size, name, target.name)] = result
+                        levels = [1] if name in SEQUENTIAL_WORKLOADS else arguments.concurrency
+                        for clients in levels:
+                            print(f"  {size:>7,}  {target.name:<13} {name}, {clients} client(s)", flush=True)
+                            limits = Limits(arguments.requests, arguments.seconds, clients)
+                            result = asyncio.run(run_workload(WORKLOADS[name], target, limits, size))
+                            results[(size, name, target.name, clients)] = result
                     results[(size, "peak RSS", target.name)] = target.server.peak_worker_rss_mb()
             finally:
                 product.stop()

@@ -30,8 +30,16 @@ def bench_organization():
     return organization
 
 
+# Seeded people's external ids; people that the push workloads create carry a suffix.
+SEEDED_EXTERNAL_ID = r"^00u[0-9]{12}$"
+
+
+def seeded_people(organization):
+    return Person.objects.filter(organization=organization, external_id__regex=SEEDED_EXTERNAL_ID)
+
+
 def seeded_count(organization):
-    return Person.objects.filter(organization=organization, external_id__startswith="00u").count()
+    return seeded_people(organization).count()
 
 
 def grow_directory(organization, size, *, inactive_share=0.1):
@@ -68,9 +76,7 @@ def grow_directory(organization, size, *, inactive_share=0.1):
             Person.objects.bulk_create(batch)
             batch = []
     Person.objects.bulk_create(batch)
-    ids = dict(
-        Person.objects.filter(organization=organization, external_id__startswith="00u").values_list("external_id", "id")
-    )
+    ids = dict(seeded_people(organization).values_list("external_id", "id"))
     return [ids[f"00u{number:012d}"] for number in range(size)]
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 
 from accounts.models import Organization
 from audit.models import ProvisioningEvent
-from audit.redaction import redact_body
+from audit.redaction import redact_body, redact_text
 from security.bearer_tokens import TOKEN_PATTERN
 from security.scim_access import credential_from_header
 
@@ -79,7 +79,7 @@ def record_provisioning_event(request, response, match, path, request_body, dura
         organization=organization,
         client=client_label(request),
         method=request.method,
-        path=path[:1000],
+        path=redact_text(path)[:1000],
         operation=activity.get("operation") or inferred["operation"],
         person_id=activity.get("person_id") or inferred["person_id"],
         person_user_name=(activity.get("person_user_name") or inferred["person_user_name"])[:255],

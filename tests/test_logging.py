@@ -2,9 +2,9 @@ import json
 import logging
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 
-from uipath_identity.logging import ConsoleFormatter, RequestIdFilter, request_id_var
+from uipath_identity.logging import ConsoleFormatter, RequestIdFilter, SecretRedactionFilter, request_id_var
 
 
 def make_record(**extra):
@@ -47,3 +47,29 @@ def test_request_id_header_echoed_or_generated():
 
     assert echoed["X-Request-ID"] == "okta-req-42"
     assert len(generated["X-Request-ID"]) == 32
+
+
+def test_secret_redaction_filter_hides_query_token():
+    record = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s" %s %s', ("GET /Users?access_token=abc123 HTTP/1.1", 401, 99), None
+    )
+
+    SecretRedactionFilter().filter(record)
+
+    assert record.getMessage() == '"GET /Users?access_token=[redacted] HTTP/1.1" 401 99'
+
+
+def test_logged_request_shows_path_without_query():
+    request = RequestFactory().get("/acme/identity_/api/scim/v2/Me", {"access_token": "abc123"})
+    request.request_id = "req-7"
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Not Implemented: %s", (request.path,), None)
+    record.request = request
+    record.status_code = 501
+
+    RequestIdFilter().filter(record)
+    SecretRedactionFilter().filter(record)
+    line = ConsoleFormatter().format(record)
+
+    assert "abc123" not in line
+    assert "request=GET /acme/identity_/api/scim/v2/Me" in line
+    assert "request_id=req-7" in line

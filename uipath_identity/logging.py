@@ -10,6 +10,8 @@ import logging
 import re
 import uuid
 
+from audit.redaction import redact_text
+
 request_id_var = contextvars.ContextVar("request_id", default="-")
 VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Attributes every LogRecord has; anything else on a record came from `extra`.
@@ -25,6 +27,7 @@ class RequestIdMiddleware:
     def __call__(self, request):
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = incoming if VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
         token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)
@@ -35,8 +38,36 @@ class RequestIdMiddleware:
 
 
 class RequestIdFilter(logging.Filter):
+    """Add request_id to each record.
+
+    django.request logs 4xx and 5xx responses after the middleware has returned, so
+    the id then comes from the request that the record carries.
+    """
+
     def filter(self, record):
         record.request_id = request_id_var.get()
+        request = getattr(record, "request", None)
+        if record.request_id == "-" and request is not None:
+            record.request_id = getattr(request, "request_id", "-")
+        return True
+
+
+class SecretRedactionFilter(logging.Filter):
+    """Redact SCIM tokens and secret query parameters from each message.
+
+    The development server logs each request line with its query string, where a
+    client may have put access_token=... against RFC 6750.
+    """
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        # Django's loggers attach the request, whose repr shows the query string.
+        request = getattr(record, "request", None)
+        if request is not None and not isinstance(request, str):
+            record.request = f"{getattr(request, 'method', '')} {getattr(request, 'path', '')}".strip()
         return True
 
 

@@ -242,7 +242,10 @@ SCIM_SERVICE_PROVIDER = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "uipath_identity.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "uipath_identity.logging.RequestIdFilter"},
+        "redact_secrets": {"()": "uipath_identity.logging.SecretRedactionFilter"},
+    },
     "formatters": {
         "console": {"()": "uipath_identity.logging.ConsoleFormatter"},
         "json": {
@@ -252,7 +255,7 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "redact_secrets"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {

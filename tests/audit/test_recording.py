@@ -68,6 +68,20 @@ def test_rejected_token_recorded_with_prefix_only(organization):
 
 
 @pytest.mark.django_db
+def test_token_in_query_string_recorded_redacted(organization):
+    token = "scim_AbCdEfGhIjKl_" + "z" * 43
+    oauth_token = "Kf81xVq3LmT0pZ"
+
+    Client().get(scim_url(organization), {"access_token": token, "count": "1"})
+    Client().get(scim_url(organization), {"access_token": oauth_token})
+
+    first, second = ProvisioningEvent.objects.order_by("occurred_at", "id")
+    assert first.path == scim_url(organization) + "?access_token=[redacted]&count=1"
+    assert second.path == scim_url(organization) + "?access_token=[redacted]"
+    assert oauth_token not in second.path
+
+
+@pytest.mark.django_db
 def test_unknown_organization_not_recorded(db):
     Client().get(f"/{uuid.uuid4()}/identity_/api/scim/v2/Users", HTTP_AUTHORIZATION="Bearer good")
 

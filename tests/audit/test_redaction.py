@@ -1,6 +1,6 @@
 import json
 
-from audit.redaction import MAX_STORED_BODY_CHARACTERS, REDACTED, redact_body
+from audit.redaction import MAX_STORED_BODY_CHARACTERS, REDACTED, redact_body, redact_text
 
 TOKEN = "scim_AbCdEfGhIjKl_" + "x" * 43
 
@@ -47,3 +47,27 @@ def test_redact_body_caps_size():
 
 def test_redact_body_empty():
     assert redact_body(b"") == ""
+
+
+def test_redact_body_keeps_capability_flags():
+    body = {"changePassword": {"supported": False}, "patch": {"supported": True}}
+
+    stored = json.loads(redact_body(json.dumps(body)))
+
+    assert stored["changePassword"] == {"supported": False}
+
+
+def test_redact_body_hides_object_under_secret_key():
+    body = {"password": {"value": "Hunter-22"}}
+
+    stored = json.loads(redact_body(json.dumps(body)))
+
+    assert stored["password"] == REDACTED
+
+
+def test_redact_text_hides_secret_parameters():
+    text = f"GET /Users?access_token=abc123&count=1&client_secret=s3&note={TOKEN} HTTP/1.1"
+
+    redacted = redact_text(text)
+
+    assert redacted == "GET /Users?access_token=[redacted]&count=1&client_secret=[redacted]&note=[redacted] HTTP/1.1"

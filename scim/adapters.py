@@ -126,12 +126,12 @@ class ScimPerson(SCIMUser):
             raise InvalidValue("The request body must be a SCIM User object.")
         person = self.obj
         for attribute in required:
-            if not _string(document, attribute):
+            if not _string(document, attribute).strip():
                 raise InvalidValue(f"The attribute {attribute!r} is required and must be a non-empty string.")
 
         # NULL, not "", so that the per-organization unique constraint ignores it.
-        person.external_id = _string(document, "externalId", max_length=255) or None
-        person.user_name = _string(document, "userName", max_length=255)
+        person.external_id = _identifier(document, "externalId") or None
+        person.user_name = _identifier(document, "userName")
         person.display_name = _string(document, "displayName", max_length=255)
         person.job_title = _string(document, "title", max_length=255)
 
@@ -173,6 +173,18 @@ def _string(document, name, display=None, *, max_length=None):
         raise InvalidValue(f"The attribute {display!r} must be a string.")
     if max_length is not None and len(value) > max_length:
         raise InvalidValue(f"The attribute {display!r} is longer than {max_length} characters.")
+    return value
+
+
+def _identifier(document, name):
+    """Return a string attribute that identifies the person, such as userName.
+
+    Surrounding whitespace is rejected rather than trimmed: " ada@example.com " would
+    otherwise be a second person beside "ada@example.com" that looks the same.
+    """
+    value = _string(document, name, max_length=255)
+    if value != value.strip():
+        raise InvalidValue(f"The attribute {name!r} must not start or end with whitespace, got {value!r}.")
     return value
 
 

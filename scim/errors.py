@@ -70,7 +70,13 @@ class NotFound(ScimError):
 
 
 class MethodNotAllowed(ScimError):
+    """405, with the methods the resource allows for the Allow header (RFC 9110 §15.5.6)."""
+
     status = 405
+
+    def __init__(self, detail, *, allow):
+        super().__init__(detail)
+        self.allow = allow
 
 
 class PreconditionFailed(ScimError):
@@ -102,4 +108,6 @@ def error_response(error):
     response = HttpResponse(json.dumps(body), status=int(error.status), content_type=SCIM_CONTENT_TYPE)
     if isinstance(error, Unauthorized):
         response["WWW-Authenticate"] = 'Bearer realm="SCIM"'
+    if isinstance(error, MethodNotAllowed):
+        response["Allow"] = ", ".join(error.allow)
     return response

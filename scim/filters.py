@@ -12,6 +12,7 @@ This module must not import django_scim.adapters: that module reads
 USER_FILTER_PARSER while it is being imported.
 """
 
+import json
 import uuid
 
 from django.db.models import Q
@@ -53,12 +54,28 @@ EMAIL_SUB_ATTRIBUTE_CONSTANTS = {"type": "work", "primary": "true"}
 NOTHING = Q(pk__in=[])
 
 
+class FilterLexer(SCIMLexer):
+    """scim2-filter-parser's lexer, with comparison values read as JSON strings.
+
+    RFC 7644 §3.4.2.2 takes compValue from JSON (RFC 7159), so "Robert \\"Bob\\" Smith"
+    is one value with escaped quotes. The upstream lexer ends a string at the first
+    quote and keeps backslashes as they are.
+    """
+
+    tokens = SCIMLexer.tokens
+
+    @_(r'"(?:[^"\\]|\\.)*"')  # noqa: F821 (sly defines _ in the class body)
+    def COMP_VALUE(self, token):
+        token.value = json.loads(token.value)
+        return token
+
+
 def parse_filter(text):
     """Return the syntax tree of a SCIM filter, or raise InvalidFilter."""
     try:
-        tree = SCIMParser().parse(SCIMLexer().tokenize(text))
-    except Exception as error:  # sly raises several exception types on bad input
-        raise InvalidFilter(f"The filter is not valid SCIM filter syntax ({type(error).__name__}).") from None
+        tree = SCIMParser().parse(FilterLexer().tokenize(text))
+    except Exception:  # sly and json raise several exception types on bad input
+        raise InvalidFilter("The filter is not valid SCIM filter syntax.") from None
     if tree is None:
         raise InvalidFilter("The filter is not valid SCIM filter syntax.")
     return tree

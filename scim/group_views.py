@@ -18,7 +18,7 @@ from scim.errors import InvalidFilter, InvalidValue, MethodNotAllowed
 from scim.filters import PersonFilter
 from scim.group_filters import GROUP_URN, group_filter_to_q
 from scim.groups import ScimGroup, directory_groups, members_by_group
-from scim.views import ScimView, page_and_total, page_bounds, scim_response
+from scim.views import COLLECTION_METHODS, ITEM_METHODS, ScimView, page_and_total, page_bounds, scim_response
 
 
 def includes_members(attributes, excluded_attributes):
@@ -94,6 +94,7 @@ class GroupListMixin:
 
 class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
     http_method_names = ["get", "post", "put", "patch", "delete"]
+    serves_collection_and_items = True
 
     def projected(self, group, *, status=200):
         attributes = parse_group_attribute_list(self.request.GET.get("attributes"))
@@ -114,7 +115,7 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
 
     def post(self, request, uuid=None):
         if uuid is not None:
-            raise MethodNotAllowed("POST is allowed only on /Groups.")
+            raise MethodNotAllowed("POST is allowed only on /Groups.", allow=ITEM_METHODS)
         group = group_services.create_group(self.organization, self.load_body(request.body))
         return self.projected(group, status=201)
 
@@ -145,7 +146,7 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
 
     def _id(self, uuid, method):
         if uuid is None:
-            raise MethodNotAllowed(f"{method} is allowed only on /Groups/{{id}}.")
+            raise MethodNotAllowed(f"{method} is allowed only on /Groups/{{id}}.", allow=COLLECTION_METHODS)
         return uuid
 
 

@@ -38,11 +38,14 @@ from scim.errors import (
     error_response,
 )
 from scim.filters import PersonFilter
-from security.scim_access import authenticate_scim_request, load_scim_organization
+from security.scim_access import authenticate_scim_request
 
 logger = logging.getLogger("scim")
 
 DEFAULT_COUNT = 100
+# Methods of /Users and /Groups (the collections) and of /Users/{id} and /Groups/{id} (the items).
+COLLECTION_METHODS = ["GET", "POST"]
+ITEM_METHODS = ["GET", "PUT", "PATCH", "DELETE"]
 
 
 def scim_response(document, *, status=200, location=None):
@@ -57,8 +60,7 @@ def authenticated_organization(request, organization_id):
 
     The authenticated client is kept as request.scim_caller.
     """
-    organization = load_scim_organization(organization_id)
-    caller = authenticate_scim_request(request, organization) if organization is not None else None
+    caller = authenticate_scim_request(request, organization_id)
     if caller is None:
         logger.warning(
             "scim.authentication_rejected",
@@ -66,12 +68,14 @@ def authenticated_organization(request, organization_id):
         )
         raise Unauthorized("A valid bearer token of this organization is required.")
     request.scim_caller = caller
-    return organization
+    return caller.organization
 
 
 @method_decorator(csrf_exempt, name="dispatch")
 class ScimView(django_scim_views.SCIMView):
     http_method_names = ["get"]
+    # True for /Users and /Groups, whose items allow other methods than the collection.
+    serves_collection_and_items = False
 
     def dispatch(self, request, *args, organization_id, **kwargs):
         self.request, self.args, self.kwargs = request, args, kwargs
@@ -79,7 +83,9 @@ class ScimView(django_scim_views.SCIMView):
             self.organization = authenticated_organization(request, organization_id)
             request.scim_organization = self.organization
             if request.method.lower() not in self.http_method_names:
-                raise MethodNotAllowed(f"{request.method} is not allowed on this endpoint.")
+                raise MethodNotAllowed(
+                    f"{request.method} is not allowed on this endpoint.", allow=self.allowed_methods(kwargs)
+                )
             if request.method in ("POST", "PUT", "PATCH"):
                 _check_media_type(request)
             return getattr(self, request.method.lower())(request, *args, **kwargs)
@@ -92,6 +98,12 @@ class ScimView(django_scim_views.SCIMView):
                 "scim.request_failed", extra={"organization_id": organization_id, "method": request.method}
             )
             return error_response(InternalError("The server could not complete the SCIM request."))
+
+    def allowed_methods(self, url_kwargs):
+        """Return the methods of this endpoint for the Allow header of a 405."""
+        if self.serves_collection_and_items:
+            return ITEM_METHODS if url_kwargs.get("uuid") else COLLECTION_METHODS
+        return [method.upper() for method in self.http_method_names]
 
     def load_body(self, body):
         try:
@@ -174,6 +186,7 @@ def _integer(value, name, default):
 
 class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
     http_method_names = ["get", "post", "put", "patch", "delete"]
+    serves_collection_and_items = True
 
     def projected(self, person, *, status=200):
         adapter = ScimPerson(person, self.request)
@@ -198,7 +211,7 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
 
     def post(self, request, uuid=None):
         if uuid is not None:
-            raise MethodNotAllowed("POST is allowed only on /Users.")
+            raise MethodNotAllowed("POST is allowed only on /Users.", allow=ITEM_METHODS)
         person = services.create_person(self.organization, self.load_body(request.body))
         return self.projected(person, status=201)
 
@@ -229,14 +242,14 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
             self._id(uuid, "DELETE"),
             if_match=request.headers.get("If-Match"),
             request=request,
-            client_label=request.scim_caller.client_label,
+            client_label=client_label(request),
         )
         _describe_activity(request, "delete", person)
         return HttpResponse(status=204, content_type=SCIM_CONTENT_TYPE)
 
     def _id(self, uuid, method):
         if uuid is None:
-            raise MethodNotAllowed(f"{method} is allowed only on /Users/{{id}}.")
+            raise MethodNotAllowed(f"{method} is allowed only on /Users/{{id}}.", allow=COLLECTION_METHODS)
         return uuid
 
 

@@ -66,7 +66,10 @@ def test_unknown_discovery_id_is_404(scim_client, base, path):
 @pytest.mark.parametrize("path", ["/ServiceProviderConfig", "/ResourceTypes", "/Schemas"])
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_discovery_other_methods_are_405(scim_client, base, path, method):
-    assert_scim_error(getattr(scim_client, method)(base + path, data="{}", content_type="application/scim+json"), 405)
+    response = getattr(scim_client, method)(base + path, data="{}", content_type="application/scim+json")
+
+    assert_scim_error(response, 405)
+    assert response["Allow"] == "GET"
 
 
 @pytest.mark.parametrize("path", ["/Me", "/Bulk"])

@@ -107,6 +107,17 @@ def test_or_filter_stays_in_organization(scim_client, base, people):
     assert user_names(response) == ["Ada@Example.com"]
 
 
+def test_filter_value_with_escaped_quotes(scim_client, base, organization):
+    make_person(organization, user_name="bob@example.com", display_name='Robert "Bob" Smith')
+    make_person(organization, user_name="path@example.com", display_name="C:\\Users\\path")
+
+    quoted = scim_client.get(base + "/Users", {"filter": r'displayName eq "Robert \"Bob\" Smith"'})
+    backslashes = scim_client.get(base + "/Users", {"filter": r'displayName eq "C:\\Users\\path"'})
+
+    assert user_names(quoted) == ["bob@example.com"]
+    assert user_names(backslashes) == ["path@example.com"]
+
+
 @pytest.mark.parametrize(
     "scim_filter",
     [
@@ -128,10 +139,12 @@ def test_or_filter_stays_in_organization(scim_client, base, people):
         '"a" OR 1=1 --',
         'userName eq "a" or',
         "(",
+        r'userName eq "bad \q escape"',
     ],
 )
 def test_unsupported_or_invalid_filter_is_400(scim_client, base, people, scim_filter):
-    assert_scim_error(scim_client.get(base + "/Users", {"filter": scim_filter}), 400, "invalidFilter")
+    error = assert_scim_error(scim_client.get(base + "/Users", {"filter": scim_filter}), 400, "invalidFilter")
+    assert "Error" not in error["detail"]
 
 
 def test_search_post_filters_and_projects(scim_client, base, people):

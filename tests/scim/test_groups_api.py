@@ -297,13 +297,19 @@ def test_delete_keeps_people(organization, scim_client, base):
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_collection_rejects_item_methods(scim_client, base, method):
-    assert_scim_error(send(scim_client, method, f"{base}/Groups", {}), 405)
+    response = send(scim_client, method, f"{base}/Groups", {})
+
+    assert_scim_error(response, 405)
+    assert response["Allow"] == "GET, POST"
 
 
 def test_post_on_item_is_not_allowed(organization, scim_client, base):
     group_id = create_group(scim_client, base, "Team")
 
-    assert_scim_error(send(scim_client, "post", f"{base}/Groups/{group_id}", {"displayName": "X"}), 405)
+    response = send(scim_client, "post", f"{base}/Groups/{group_id}", {"displayName": "X"})
+
+    assert_scim_error(response, 405)
+    assert response["Allow"] == "GET, PUT, PATCH, DELETE"
 
 
 def test_unknown_and_malformed_ids_are_not_found(scim_client, base):

@@ -71,7 +71,7 @@ def test_post_never_echoes_or_logs_password(scim_client, base, caplog):
 
 
 @pytest.mark.parametrize("attribute", ["externalId", "userName", "displayName"])
-@pytest.mark.parametrize("missing", [None, "", "drop"])
+@pytest.mark.parametrize("missing", [None, "", "   ", "drop"])
 def test_post_without_required_attribute_is_400(scim_client, base, attribute, missing):
     body = okta_user()
     if missing == "drop":
@@ -91,6 +91,8 @@ def test_post_without_required_attribute_is_400(scim_client, base, attribute, mi
     [
         ({"userName": 7}, "userName"),
         ({"userName": "x" * 256}, "userName"),
+        ({"userName": " ada@example.com "}, "userName"),
+        ({"externalId": "00u1 "}, "externalId"),
         ({"name": "Ada"}, "name"),
         ({"name": {"givenName": ["Ada"]}}, "name.givenName"),
         ({"emails": {"value": "a@example.com"}}, "emails"),
@@ -255,13 +257,19 @@ def test_put_to_other_user_name_is_409(scim_client, base, organization):
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_collection_without_id_is_405(scim_client, base, method):
-    assert_scim_error(send(scim_client, method, base + "/Users", okta_user()), 405)
+    response = send(scim_client, method, base + "/Users", okta_user())
+
+    assert_scim_error(response, 405)
+    assert response["Allow"] == "GET, POST"
 
 
 def test_post_to_user_id_is_405(scim_client, base, organization):
     person = make_person(organization)
 
-    assert_scim_error(send(scim_client, "post", f"{base}/Users/{person.id}", okta_user()), 405)
+    response = send(scim_client, "post", f"{base}/Users/{person.id}", okta_user())
+
+    assert_scim_error(response, 405)
+    assert response["Allow"] == "GET, PUT, PATCH, DELETE"
 
 
 def test_delete_removes_person_and_audits(scim_client, scim_token, base, organization, caplog):
@@ -284,7 +292,7 @@ def test_delete_removes_person_and_audits(scim_client, scim_token, base, organiz
     audit_row = AuditEvent.objects.get(organization=organization, action=AuditEvent.Action.PERSON_DELETED)
     assert audit_row.target == "leaving@example.com"
     assert audit_row.changes == {"person_id": str(person.id), "external_id": None}
-    assert audit_row.actor_label == scim_token.split("_")[1]
+    assert audit_row.actor_label == f"bearer token {scim_token.split('_')[1]}"
     activity = ProvisioningEvent.objects.get(organization=organization, method="DELETE", status=204)
     assert activity.operation == ProvisioningEvent.Operation.DELETE
     assert activity.person_id == person.id

@@ -57,11 +57,16 @@ def issue_bearer_token(organization, *, created_by=None, expires_at=None):
 
 
 def find_live_bearer_token(raw_token, now=None):
-    """Return the live ScimBearerToken whose value is `raw_token`, or None."""
+    """Return the live ScimBearerToken whose value is `raw_token`, or None.
+
+    The token comes with its organization and that organization's SCIM connection.
+    """
     match = TOKEN_PATTERN.match(raw_token)
     if match is None:
         return None
-    token = ScimBearerToken.objects.filter(prefix=match["prefix"]).first()
+    token = (
+        ScimBearerToken.objects.select_related("organization__scim_connection").filter(prefix=match["prefix"]).first()
+    )
     if token is None or not hmac.compare_digest(token.digest, token_digest(raw_token)):
         return None
     if not token.is_live(now):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_application_model
 
 from security.bearer_tokens import issue_bearer_token, revoke_bearer_tokens
-from security.models import ScimBearerToken, ScimConnection
+from security.models import ScimBearerToken, ScimConnection, ScimOAuthClient
 from security.oauth_clients import create_oauth_client, delete_oauth_client
 
 Application = get_application_model()
@@ -31,6 +31,9 @@ class IssuedCredentials:
     client_secret: str = ""
     bearer_token: ScimBearerToken | None = None
     raw_bearer_token: str = ""
+    # Public labels ("bearer token <prefix>", "OAuth client <client id>") of the
+    # credentials this step revoked, for the audit trail.
+    revoked: tuple = ()
 
 
 def connection_of(organization):
@@ -49,12 +52,24 @@ def configure(organization, *, method, configured_by, redirect_url="", bearer_ex
     The connection waits for identity provider configuration until `confirm`.
     """
     connection = _locked_connection(organization)
+    revoked = [
+        f"bearer token {prefix}"
+        for prefix in ScimBearerToken.objects.filter(organization=organization, revoked_at__isnull=True)
+        .order_by("created_at")
+        .values_list("prefix", flat=True)
+    ]
+    revoked += [
+        f"OAuth client {client_id}"
+        for client_id in ScimOAuthClient.objects.filter(organization=organization).values_list(
+            "application__client_id", flat=True
+        )
+    ]
     revoke_bearer_tokens(organization)
     delete_oauth_client(organization)
 
     if method == ScimConnection.Method.BEARER_TOKEN:
         token, raw_token = issue_bearer_token(organization, created_by=configured_by, expires_at=bearer_expires_at)
-        credentials = IssuedCredentials(bearer_token=token, raw_bearer_token=raw_token)
+        credentials = IssuedCredentials(bearer_token=token, raw_bearer_token=raw_token, revoked=tuple(revoked))
         redirect_url = ""
     else:
         if method != ScimConnection.Method.OAUTH_AUTHORIZATION_CODE:
@@ -62,7 +77,9 @@ def configure(organization, *, method, configured_by, redirect_url="", bearer_ex
         client, raw_secret = create_oauth_client(
             organization, grant_type=GRANT_TYPE_OF_METHOD[method], redirect_url=redirect_url
         )
-        credentials = IssuedCredentials(client_id=client.application.client_id, client_secret=raw_secret)
+        credentials = IssuedCredentials(
+            client_id=client.application.client_id, client_secret=raw_secret, revoked=tuple(revoked)
+        )
 
     connection.method = method
     connection.status = ScimConnection.Status.WAITING

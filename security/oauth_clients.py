@@ -87,8 +87,11 @@ def delete_oauth_client(organization):
     return True
 
 
-def organization_id_of_application(application_id):
-    """Return the id of the organization that owns the application, or None."""
-    return (
-        ScimOAuthClient.objects.filter(application_id=application_id).values_list("organization_id", flat=True).first()
+def organization_of_application(application_id):
+    """Return the organization that owns the application, with its SCIM connection, or None."""
+    client = (
+        ScimOAuthClient.objects.select_related("organization__scim_connection")
+        .filter(application_id=application_id)
+        .first()
     )
+    return client.organization if client is not None else None

@@ -16,7 +16,7 @@ from oauth2_provider.oauth2_backends import get_oauthlib_core
 from accounts.models import Organization
 from security.bearer_tokens import TOKEN_PATTERN, find_live_bearer_token
 from security.models import ScimConnection
-from security.oauth_clients import SCIM_SCOPE, organization_id_of_application
+from security.oauth_clients import SCIM_SCOPE, organization_of_application
 
 # last_used_at and last_called_at are written at most once a minute per credential,
 # so a busy import does not turn every read into a write.
@@ -25,11 +25,15 @@ LAST_USE_RESOLUTION = timedelta(minutes=1)
 
 @dataclass(frozen=True)
 class ScimCaller:
-    """The authenticated client of a SCIM request."""
+    """The authenticated client of a SCIM request and the organization it acts for."""
 
-    organization_id: object
+    organization: Organization
     credential: str  # "bearer_token" or "oauth_access_token"
     client_label: str  # bearer token prefix or OAuth client id; never a secret
+
+    @property
+    def organization_id(self):
+        return self.organization.id
 
 
 def credential_from_header(authorization):
@@ -48,20 +52,8 @@ def credential_from_header(authorization):
     return None
 
 
-def load_scim_organization(organization_id):
-    """Return the Organization with id `organization_id` and its ScimConnection in one query, or None."""
-    try:
-        organization_id = uuid.UUID(str(organization_id))
-    except ValueError:
-        return None
-    return Organization.objects.select_related("scim_connection").filter(id=organization_id).first()
-
-
-def authenticate_scim_request(request, organization):
-    """Return the ScimCaller of the request for `organization`, or None when it is not allowed.
-
-    `organization` comes from load_scim_organization() for this request: its SCIM
-    connection is read from what that query loaded.
+def authenticate_scim_request(request, organization_id):
+    """Return the ScimCaller of a request to the SCIM API of `organization_id`, or None when it is not allowed.
 
     Accepts a live long-lived bearer token of the organization, or an OAuth 2.0 access
     token that carries `PM.Scim`, is unexpired and unrevoked, and was issued to the
@@ -73,16 +65,29 @@ def authenticate_scim_request(request, organization):
     raw_token = credential_from_header(request.META.get("HTTP_AUTHORIZATION"))
     if raw_token is None:
         return None
-    connection = scim_connection_of(organization)
-    if connection is None or not connection.accepts_requests:
+    try:
+        organization_id = uuid.UUID(str(organization_id))
+    except ValueError:
         return None
 
+    token = None
     if TOKEN_PATTERN.match(raw_token):
-        caller = _bearer_token_caller(raw_token, organization)
+        # The token's query also loads its organization and SCIM connection.
+        token = find_live_bearer_token(raw_token)
+        if token is None or token.organization_id != organization_id:
+            return None
+        caller = ScimCaller(organization=token.organization, credential="bearer_token", client_label=token.prefix)
     else:
-        caller = _oauth_access_token_caller(request, organization)
-    if caller is not None:
-        _record_use(connection, "last_called_at")
+        caller = _oauth_access_token_caller(request, organization_id)
+    if caller is None:
+        return None
+
+    connection = scim_connection_of(caller.organization)
+    if connection is None or not connection.accepts_requests:
+        return None
+    if token is not None:
+        _record_use(token, "last_used_at")
+    _record_use(connection, "last_called_at")
     return caller
 
 
@@ -94,26 +99,17 @@ def scim_connection_of(organization):
         return None
 
 
-def _bearer_token_caller(raw_token, organization):
-    token = find_live_bearer_token(raw_token)
-    if token is None or token.organization_id != organization.id:
-        return None
-    _record_use(token, "last_used_at")
-    return ScimCaller(organization_id=organization.id, credential="bearer_token", client_label=token.prefix)
-
-
-def _oauth_access_token_caller(request, organization):
+def _oauth_access_token_caller(request, organization_id):
     valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[SCIM_SCOPE])
     if not valid:
         return None
     application = oauth_request.access_token.application
     # The organization comes from the client the token was issued to, never from its
     # user: tokens belong to the organization's service user anyway.
-    if application is None or organization_id_of_application(application.pk) != organization.id:
+    organization = organization_of_application(application.pk) if application is not None else None
+    if organization is None or organization.id != organization_id:
         return None
-    return ScimCaller(
-        organization_id=organization.id, credential="oauth_access_token", client_label=application.client_id
-    )
+    return ScimCaller(organization=organization, credential="oauth_access_token", client_label=application.client_id)
 
 
 def _record_use(instance, field):

@@ -80,6 +80,10 @@ def enable_scim(request, organization, person):
             record_audit_event(
                 organization, AuditEvent.Action.SCIM_ENABLED, request=request, actor=person, changes={"method": method}
             )
+        for label in credentials.revoked:
+            record_audit_event(
+                organization, AuditEvent.Action.CREDENTIAL_REVOKED, request=request, actor=person, target=label
+            )
         audit_credentials_issued(request, organization, person, credentials)
         return render_credentials(request, organization, person, credentials)
     return render(request, "security/scim_enable.html", {**scim_context(organization, person), "form": form})

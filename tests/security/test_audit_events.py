@@ -40,6 +40,7 @@ def test_scim_lifecycle_audited(organization, administrator, admin_client):
         AuditEvent.Action.SCIM_CONFIRMED,
         AuditEvent.Action.CREDENTIAL_REGENERATED,
         AuditEvent.Action.SCIM_METHOD_CHANGED,
+        AuditEvent.Action.CREDENTIAL_REVOKED,
         AuditEvent.Action.CREDENTIAL_ISSUED,
         AuditEvent.Action.CREDENTIAL_ISSUED,
         AuditEvent.Action.CREDENTIAL_REVOKED,
@@ -48,10 +49,11 @@ def test_scim_lifecycle_audited(organization, administrator, admin_client):
     assert rows[0][2] == {"method": "oauth_authorization_code"}
     assert rows[1][1] == f"OAuth client {client_id}"
     assert rows[4][2] == {"from": "oauth_authorization_code", "to": "bearer_token"}
-    assert rows[5][1] == f"bearer token {first.prefix}"
-    assert rows[6][1] == f"bearer token {second.prefix}"
-    assert rows[7][1] == f"bearer token {first.prefix}"
-    assert rows[8][2] == {"bearer_tokens_revoked": 1, "oauth_client_deleted": True}
+    assert rows[5][1] == f"OAuth client {client_id}"
+    assert rows[6][1] == f"bearer token {first.prefix}"
+    assert rows[7][1] == f"bearer token {second.prefix}"
+    assert rows[8][1] == f"bearer token {first.prefix}"
+    assert rows[9][2] == {"bearer_tokens_revoked": 1, "oauth_client_deleted": True}
     for event in AuditEvent.objects.filter(organization=organization):
         assert event.actor == administrator
         stored = str(event.target) + str(event.changes)

@@ -14,20 +14,15 @@ from security.bearer_tokens import (
     revoke_bearer_tokens,
     token_digest,
 )
-from security.connections import disable, enable_with_bearer_token
+from security.connections import configure, disable, enable_with_bearer_token
 from security.models import ScimBearerToken, ScimConnection
-from security.scim_access import authenticate_scim_request, credential_from_header, load_scim_organization
+from security.scim_access import authenticate_scim_request, credential_from_header
 from tests.factories import make_organization
 
 
 def scim_request(authorization=None):
     headers = {"HTTP_AUTHORIZATION": authorization} if authorization is not None else {}
     return RequestFactory().get("/scim/Users", **headers)
-
-
-def authenticate(request, organization):
-    """Run the SCIM request check as the SCIM views do, on a freshly loaded organization."""
-    return authenticate_scim_request(request, load_scim_organization(organization.id))
 
 
 @pytest.mark.django_db
@@ -93,7 +88,7 @@ def test_authenticate_accepts_token_of_same_organization(organization):
     enable_with_bearer_token(organization)
     token, raw_token = issue_bearer_token(organization)
 
-    caller = authenticate(scim_request(f"Bearer {raw_token}"), organization)
+    caller = authenticate_scim_request(scim_request(f"Bearer {raw_token}"), organization.id)
 
     assert caller.organization_id == organization.id
     assert caller.credential == "bearer_token"
@@ -112,11 +107,11 @@ def test_authenticate_records_last_use_at_most_once_a_minute(organization, djang
     ScimBearerToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
     ScimConnection.objects.filter(organization=organization).update(last_called_at=earlier)
     request = scim_request(f"Bearer {raw_token}")
-    loaded = load_scim_organization(organization.id)
 
-    # The token, then one UPDATE each of the token and the connection when their times are stale.
+    # The token with its organization and connection, then one UPDATE each of the
+    # token and the connection when their times are stale.
     with django_assert_num_queries(3 if rewritten else 1):
-        assert authenticate_scim_request(request, loaded) is not None
+        assert authenticate_scim_request(request, organization.id) is not None
 
     token.refresh_from_db()
     connection = ScimConnection.objects.get(organization=organization)
@@ -131,7 +126,7 @@ def test_authenticate_rejects_token_of_other_organization(organization):
     enable_with_bearer_token(other)
     _, raw_token = issue_bearer_token(other)
 
-    assert authenticate(scim_request(f"Bearer {raw_token}"), organization) is None
+    assert authenticate_scim_request(scim_request(f"Bearer {raw_token}"), organization.id) is None
 
 
 @pytest.mark.django_db
@@ -141,7 +136,7 @@ def test_authenticate_rejects_when_connection_disabled(organization):
 
     disable(organization)
 
-    assert authenticate(scim_request(f"Bearer {raw_token}"), organization) is None
+    assert authenticate_scim_request(scim_request(f"Bearer {raw_token}"), organization.id) is None
     assert ScimBearerToken.objects.filter(organization=organization, revoked_at__isnull=True).count() == 0
 
 
@@ -151,7 +146,7 @@ def test_authenticate_ignores_browser_session(organization, administrator):
     request = scim_request()
     request.user = administrator.user
 
-    assert authenticate(request, organization) is None
+    assert authenticate_scim_request(request, organization.id) is None
 
 
 @pytest.mark.django_db
@@ -170,6 +165,17 @@ def test_issue_command_prints_token_once_and_enables(organization):
         (AuditEvent.Action.SCIM_ENABLED, ""),
         (AuditEvent.Action.CREDENTIAL_ISSUED, f"bearer token {token.prefix}"),
     ]
+
+
+@pytest.mark.django_db
+def test_issue_command_rejects_oauth_method(organization, administrator):
+    configure(organization, method=ScimConnection.Method.OAUTH_AUTHORIZATION_CODE, configured_by=administrator,
+              redirect_url="https://example.okta.com/oauth/callback")
+
+    with pytest.raises(CommandError, match="uses the OAuth2 authorization code grant method; no token issued"):
+        call_command("issue_scim_token", organization.name)
+
+    assert not ScimBearerToken.objects.filter(organization=organization).exists()
 
 
 @pytest.mark.django_db

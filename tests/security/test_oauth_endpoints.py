@@ -10,7 +10,7 @@ from oauth2_provider.models import AccessToken, Grant, RefreshToken
 from security.connections import confirm, disable
 from security.models import ScimOAuthClient
 from security.oauth_clients import regenerate_client_secret
-from security.scim_access import authenticate_scim_request, load_scim_organization
+from security.scim_access import authenticate_scim_request
 from tests.factories import make_administrator, make_member, make_organization
 from tests.security.oauth_helpers import (
     REDIRECT_URL,
@@ -63,7 +63,7 @@ def refresh(organization, client_id, client_secret, refresh_token):
 
 def scim_caller(organization, access_token, path="/scim/Users"):
     request = RequestFactory().get(path, HTTP_AUTHORIZATION=f"Bearer {access_token}")
-    return authenticate_scim_request(request, load_scim_organization(organization.id))
+    return authenticate_scim_request(request, organization.id)
 
 
 @pytest.fixture
@@ -439,8 +439,8 @@ def test_access_token_in_query_string_rejected(organization, tokens):
         f"/scim/Users?access_token={tokens['access_token']}", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}"
     )
 
-    assert authenticate_scim_request(request, load_scim_organization(organization.id)) is None
-    assert authenticate_scim_request(request_with_header, load_scim_organization(organization.id)) is None
+    assert authenticate_scim_request(request, organization.id) is None
+    assert authenticate_scim_request(request_with_header, organization.id) is None
 
 
 @pytest.mark.django_db
@@ -545,10 +545,10 @@ def test_scim_access_query_count(organization, tokens, django_assert_num_queries
     scim_caller(organization, tokens["access_token"])  # records last_called_at once
     request = RequestFactory().get("/scim/Users", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
 
-    # 1. the organization with its SCIM connection, 2. the access token with its
-    # application and user, 3. the organization of that application. last_called_at
-    # is under a minute old, so nothing is written.
-    with django_assert_num_queries(3):
-        caller = authenticate_scim_request(request, load_scim_organization(organization.id))
+    # 1. the access token with its application and user, 2. the organization of that
+    # application with its SCIM connection. last_called_at is under a minute old, so
+    # nothing is written.
+    with django_assert_num_queries(2):
+        caller = authenticate_scim_request(request, organization.id)
 
     assert caller.credential == "oauth_access_token"

@@ -34,11 +34,20 @@ class Command(BaseCommand):
                 raise CommandError("--expires-in-days must be at least 1.")
             expires_at = timezone.now() + timedelta(days=options["expires_in_days"])
 
+        connection = connection_of(organization)
+        if connection.status != ScimConnection.Status.DISABLED and connection.method != ScimConnection.Method.BEARER_TOKEN:
+            # Admin > Security lists bearer tokens only for the bearer token method, so a
+            # token issued now would work without administrators seeing or revoking it.
+            raise CommandError(
+                f"SCIM of {organization.name} uses the {connection.get_method_display()} method; no token issued. "
+                "Switch the method to Long-lived bearer token under Admin > Security > Manage SCIM, "
+                "or remove SCIM there, then run this command again."
+            )
         try:
             token, raw_token = issue_bearer_token(organization, expires_at=expires_at)
         except TooManyLiveTokens as error:
             raise CommandError(f"{error} Use revoke_scim_tokens {organization.name} --prefix PREFIX.") from None
-        if connection_of(organization).status == ScimConnection.Status.DISABLED:
+        if connection.status == ScimConnection.Status.DISABLED:
             enable_with_bearer_token(organization)
             record_audit_event(
                 organization, AuditEvent.Action.SCIM_ENABLED, actor_label="manage.py issue_scim_token",

@@ -150,7 +150,9 @@ def _save_new_version(group):
 def _save(group):
     """Save the group; the database's unique constraint decides name conflicts, races included."""
     try:
-        with transaction.atomic():
+        # Every caller is inside an atomic block and gives up on a conflict, so no
+        # savepoint is needed to go on after the IntegrityError.
+        with transaction.atomic(savepoint=False):
             group.save()
     except IntegrityError:
         # The database message names the constraint; it is not sent to the client.

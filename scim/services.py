@@ -129,7 +129,9 @@ def _values(person):
 def _save(person):
     """Save the person; the database's unique constraints decide conflicts, races included."""
     try:
-        with transaction.atomic():
+        # Every caller is inside an atomic block and gives up on a conflict, so no
+        # savepoint is needed to go on after the IntegrityError.
+        with transaction.atomic(savepoint=False):
             person.save()
     except IntegrityError as error:
         # The constraint name is in the database message; the message itself stays here.

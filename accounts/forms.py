@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,10 @@ class OrganizationSignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("The user name or password is incorrect, or the account is inactive."),
         "inactive": _("This account is inactive."),
+        "single_sign_on": _(
+            "This organization signs in with single sign-on: select Continue with SSO. "
+            "Password sign-in is kept for administrators."
+        ),
     }
 
     def __init__(self, request=None, *args, organization, **kwargs):
@@ -31,6 +36,17 @@ class OrganizationSignInForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+    def confirm_login_allowed(self, user):
+        """Allow password sign-in only to administrators while SAML single sign-on is Active.
+
+        Administrators keep it as break-glass access, so a broken SSO setup cannot lock
+        the organization out. The check runs after the password, so it reveals nothing
+        about accounts to someone without one.
+        """
+        super().confirm_login_allowed(user)
+        if self.organization.single_sign_on_active() and not user.person.is_administrator():
+            raise ValidationError(self.error_messages["single_sign_on"], code="single_sign_on")
 
 
 class PeopleFilterForm(forms.Form):

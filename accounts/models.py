@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -54,6 +55,13 @@ class Organization(models.Model):
     @property
     def has_enterprise_plan(self):
         return self.plan in (self.Plan.ENTERPRISE, self.Plan.ENTERPRISE_TRIAL)
+
+    def single_sign_on_active(self):
+        """Return whether the organization's SAML single sign-on (the sso app) is Active."""
+        try:
+            return self.saml_configuration.is_active
+        except ObjectDoesNotExist:
+            return False
 
     @classmethod
     @transaction.atomic

@@ -2,7 +2,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD, make_administrator, make_organization
+from audit.models import AuditEvent
+from tests.factories import TEST_PASSWORD, activate_saml_sso, make_administrator, make_member, make_organization
 
 
 @pytest.mark.django_db
@@ -106,3 +107,42 @@ def test_landing_reports_unknown_organization():
 
     assert response.status_code == 200
     assert response.context["form"].errors["organization"] == ["No organization has this URL name."]
+
+
+@pytest.mark.django_db
+def test_sign_in_rejects_member_password_while_sso_active(organization):
+    member = make_member(organization)
+    activate_saml_sso(organization)
+    client = Client()
+
+    response = client.post(
+        reverse("accounts:login", args=[organization.name]), {"username": member.user_name, "password": TEST_PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "select Continue with SSO" in response.context["form"].non_field_errors()[0]
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_sign_in_keeps_administrator_password_while_sso_active(organization, administrator):
+    activate_saml_sso(organization)
+
+    response = Client().post(
+        reverse("accounts:login", args=[organization.name]),
+        {"username": administrator.user_name, "password": TEST_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(organization=organization, action=AuditEvent.Action.ADMIN_SIGNED_IN).count() == 1
+
+
+@pytest.mark.django_db
+def test_sign_in_accepts_member_password_without_sso(organization):
+    member = make_member(organization)
+
+    response = Client().post(
+        reverse("accounts:login", args=[organization.name]), {"username": member.user_name, "password": TEST_PASSWORD}
+    )
+
+    assert response.status_code == 302

@@ -31,6 +31,9 @@ class ProvisioningEvent(models.Model):
     operation = models.CharField(max_length=16, choices=Operation.choices)
     person_id = models.UUIDField(null=True, blank=True)
     person_user_name = models.CharField(max_length=255, blank=True)
+    # The SCIM group a /Groups request read or changed; no foreign key, as for person_id.
+    group_id = models.UUIDField(null=True, blank=True)
+    group_display_name = models.CharField(max_length=255, blank=True)
     status = models.PositiveSmallIntegerField()
     scim_type = models.CharField(max_length=32, blank=True)
     detail = models.CharField(max_length=1000, blank=True)

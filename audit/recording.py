@@ -83,6 +83,8 @@ def record_provisioning_event(request, response, match, path, request_body, dura
         operation=activity.get("operation") or inferred["operation"],
         person_id=activity.get("person_id") or inferred["person_id"],
         person_user_name=(activity.get("person_user_name") or inferred["person_user_name"])[:255],
+        group_id=activity.get("group_id"),
+        group_display_name=activity.get("group_display_name", "")[:255],
         status=response.status_code,
         scim_type=str(error.get("scimType", ""))[:32],
         detail=str(error.get("detail", ""))[:1000],

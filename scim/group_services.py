@@ -82,11 +82,14 @@ def patch_group(organization, group_id, operations, *, if_match=None):
 
 @transaction.atomic
 def delete_group(organization, group_id, *, if_match=None):
-    """Delete the group and its memberships; the people stay."""
+    """Delete the group and its memberships, and return the deleted group; the people stay."""
     group = find_group(organization, group_id, for_update=True)
     _check_if_match(group, if_match)
+    deleted_id = group.id
     group.delete()
-    logger.info("scim.group_deleted organization_id=%s group_id=%s", organization.id, group_id)
+    group.id = deleted_id  # Model.delete() clears the primary key; the activity record shows it.
+    logger.info("scim.group_deleted", extra={"organization_id": str(organization.id), "group_id": str(deleted_id)})
+    return group
 
 
 def _person_ids(organization, values):

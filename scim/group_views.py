@@ -108,6 +108,7 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
         if uuid is None:
             return self.list_groups(self.query_parameters(request.GET))
         group = group_services.find_group(self.organization, uuid)
+        _describe_activity(request, "lookup", group)
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None and versions.matches(group, if_none_match):
             return _no_content(group, status=304)
@@ -117,6 +118,7 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
         if uuid is not None:
             raise MethodNotAllowed("POST is allowed only on /Groups.", allow=ITEM_METHODS)
         group = group_services.create_group(self.organization, self.load_body(request.body))
+        _describe_activity(request, "group", group)
         return self.projected(group, status=201)
 
     def put(self, request, uuid=None):
@@ -126,6 +128,7 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
             self.load_body(request.body),
             if_match=request.headers.get("If-Match"),
         )
+        _describe_activity(request, "group", group)
         return self.projected(group)
 
     def patch(self, request, uuid=None):
@@ -136,18 +139,27 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
             body.get("Operations"),
             if_match=request.headers.get("If-Match"),
         )
+        _describe_activity(request, "group", group)
         if "attributes" in request.GET or "excludedAttributes" in request.GET:
             return self.projected(group)
         return _no_content(group, status=204)
 
     def delete(self, request, uuid=None):
-        group_services.delete_group(self.organization, self._id(uuid, "DELETE"), if_match=request.headers.get("If-Match"))
+        group = group_services.delete_group(
+            self.organization, self._id(uuid, "DELETE"), if_match=request.headers.get("If-Match")
+        )
+        _describe_activity(request, "group", group)
         return HttpResponse(status=204, content_type=SCIM_CONTENT_TYPE)
 
     def _id(self, uuid, method):
         if uuid is None:
             raise MethodNotAllowed(f"{method} is allowed only on /Groups/{{id}}.", allow=COLLECTION_METHODS)
         return uuid
+
+
+def _describe_activity(request, operation, group):
+    """Name the group in the request's provisioning activity record."""
+    request.scim_activity = {"operation": operation, "group_id": group.id, "group_display_name": group.name}
 
 
 def _no_content(group, *, status):

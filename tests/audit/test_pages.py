@@ -100,6 +100,21 @@ def test_event_detail_shows_redacted_bodies(organization, admin_client):
 
 
 @pytest.mark.django_db
+def test_activity_shows_group_of_group_requests(organization, admin_client):
+    group_id = uuid.uuid4()
+    event = make_provisioning_event(
+        organization, operation=ProvisioningEvent.Operation.GROUP, method="PATCH", status=204,
+        group_id=group_id, group_display_name="Engineering",
+    )
+
+    listing = admin_client.get(activity_url(organization)).content.decode()
+    detail = admin_client.get(reverse("audit:provisioning_event", args=[organization.name, event.id])).content.decode()
+
+    assert "<td>Group Engineering</td>" in listing
+    assert f"Engineering <code>{group_id}</code>" in detail
+
+
+@pytest.mark.django_db
 def test_daily_outcomes_counts_last_30_days(organization):
     today = timezone.localdate()
     make_provisioning_event(organization, status=200)

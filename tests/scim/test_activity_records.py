@@ -69,6 +69,25 @@ def test_okta_lifecycle_one_record_each(scim_client, scim_token, base, organizat
 
 
 @pytest.mark.django_db
+def test_group_requests_name_the_group(scim_client, base, organization):
+    created = send(scim_client, "post", base + "/Groups", {"displayName": "Engineering"}).json()
+    create = only_event()
+    send(scim_client, "patch", f"{base}/Groups/{created['id']}", patch_body({"op": "replace", "value": {"displayName": "Eng"}}))
+    rename = only_event()
+    scim_client.get(f"{base}/Groups/{created['id']}")
+    lookup = only_event()
+    scim_client.delete(f"{base}/Groups/{created['id']}")
+    delete = only_event()
+
+    expected = [(create, "group", 201, "Engineering"), (rename, "group", 204, "Eng"), (lookup, "lookup", 200, "Eng"),
+                (delete, "group", 204, "Eng")]
+    for event, operation, status, name in expected:
+        assert (event.operation, event.status, event.group_display_name) == (operation, status, name), event.path
+        assert str(event.group_id) == created["id"]
+        assert event.person_id is None
+
+
+@pytest.mark.django_db
 def test_rejected_token_one_record(scim_token, base, organization):
     wrong = scim_token[:-4] + "AAAA"
 

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Organization, Person
+from audit.redaction import pretty_body
 
 
 class ProvisioningEvent(models.Model):
@@ -54,6 +55,14 @@ class ProvisioningEvent(models.Model):
     @property
     def succeeded(self):
         return self.status < 400
+
+    @property
+    def request_body_for_reading(self):
+        return pretty_body(self.request_body)
+
+    @property
+    def response_body_for_reading(self):
+        return pretty_body(self.response_body)
 
 
 class AuditEvent(models.Model):

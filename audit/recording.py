@@ -70,7 +70,11 @@ def record_provisioning_event(request, response, match, path, request_body, dura
         if organization is None:
             return None
     response_body = b"" if response.streaming else response.content
-    response_data = _json_or_none(response_body)
+    # A successful list read (an import page of up to 200 people) names no person in
+    # its body, so that body is not parsed.
+    resource = RESOURCE_PATH.match(match["rest"] or "/")
+    is_list_read = request.method == "GET" and response.status_code < 400 and resource is not None and not resource["id"]
+    response_data = None if is_list_read else _json_or_none(response_body)
     request_data = _json_or_none(request_body)
     activity = getattr(request, "scim_activity", None) or {}
     inferred = infer_activity(request.method, match["rest"] or "/", request.GET, request_data, response_data)

@@ -10,6 +10,9 @@ REDACTED = "[redacted]"
 SECRET_KEY_PATTERN = re.compile(r"(password|secret|token|authorization|credentials?)$", re.IGNORECASE)
 # Raw values that are secrets whatever key they sit under: SCIM bearer tokens.
 SECRET_VALUE_PATTERN = re.compile(r"scim_[A-Za-z0-9]{12}_[A-Za-z0-9_-]{20,}")
+# Every rule here needs one of these words (any letter case) or a token's "scim_"
+# start, so text without them needs no redaction.
+SECRET_WORDS = ("password", "secret", "token", "authorization", "credential", "scim_")
 # Query-string and form parameters named like a secret (access_token=, client_secret=).
 SECRET_PARAMETER_PATTERN = re.compile(
     r"(?i)\b([A-Za-z0-9_.-]*(?:password|secret|token|authorization|credentials?))=[^&\s\"']*"
@@ -51,16 +54,36 @@ def redact_text(text):
     return SECRET_PARAMETER_PATTERN.sub(lambda match: f"{match[1]}={REDACTED}", text)
 
 
+def may_contain_secret(text):
+    """Return whether `text` mentions a secret word; substring tests beat a regex on large bodies."""
+    lowered = text.lower()
+    return any(word in lowered for word in SECRET_WORDS)
+
+
 def redact_body(raw):
-    """Return a body (bytes or str) as redacted text of at most MAX_STORED_BODY_CHARACTERS."""
+    """Return a body (bytes or str) as redacted text of at most MAX_STORED_BODY_CHARACTERS.
+
+    A body that mentions none of the secret words and no SCIM token is stored as it
+    came, which spares an import page of 100 people a parse and a re-encoding. JSON
+    is stored compact; pretty_body() indents it for reading.
+    """
     if not raw:
         return ""
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-    try:
-        text = json.dumps(redact_value(json.loads(text)), ensure_ascii=False, indent=1)
-    except ValueError:
-        text = redact_text(text)
+    if may_contain_secret(text):
+        try:
+            text = json.dumps(redact_value(json.loads(text)), ensure_ascii=False)
+        except ValueError:
+            text = redact_text(text)
     if len(text) > MAX_STORED_BODY_CHARACTERS:
         omitted = len(text) - MAX_STORED_BODY_CHARACTERS
         text = text[:MAX_STORED_BODY_CHARACTERS] + f"\n… [{omitted} more characters not stored]"
     return text
+
+
+def pretty_body(stored):
+    """Return a stored body indented for reading, or as stored when it is not whole JSON."""
+    try:
+        return json.dumps(json.loads(stored), ensure_ascii=False, indent=2)
+    except ValueError:
+        return stored

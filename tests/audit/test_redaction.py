@@ -1,6 +1,6 @@
 import json
 
-from audit.redaction import MAX_STORED_BODY_CHARACTERS, REDACTED, redact_body, redact_text
+from audit.redaction import MAX_STORED_BODY_CHARACTERS, REDACTED, pretty_body, redact_body, redact_text
 
 TOKEN = "scim_AbCdEfGhIjKl_" + "x" * 43
 
@@ -71,3 +71,14 @@ def test_redact_text_hides_secret_parameters():
     redacted = redact_text(text)
 
     assert redacted == "GET /Users?access_token=[redacted]&count=1&client_secret=[redacted]&note=[redacted] HTTP/1.1"
+
+
+def test_redact_body_stores_body_without_secrets_as_sent():
+    body = '{"Resources":[{"userName":"ada@example.com"}],   "totalResults":1}'
+
+    assert redact_body(body.encode()) == body
+
+
+def test_pretty_body_indents_whole_json_only():
+    assert pretty_body('{"a":[1]}') == '{\n  "a": [\n    1\n  ]\n}'
+    assert pretty_body('{"a": [1, 2') == '{"a": [1, 2'

@@ -18,7 +18,8 @@ from scim.errors import InvalidFilter, InvalidValue, MethodNotAllowed
 from scim.filters import PersonFilter
 from scim.group_filters import GROUP_URN, group_filter_to_q
 from scim.groups import ScimGroup, directory_groups, members_by_group
-from scim.views import COLLECTION_METHODS, ITEM_METHODS, ScimView, page_and_total, page_bounds, scim_response
+from scim.paging import page_and_total
+from scim.views import COLLECTION_METHODS, ITEM_METHODS, ScimView, page_bounds, scim_response
 
 
 def includes_members(attributes, excluded_attributes):

@@ -38,6 +38,7 @@ from scim.errors import (
     error_response,
 )
 from scim.filters import PersonFilter
+from scim.paging import page_and_total
 from security.scim_access import authenticate_scim_request
 
 logger = logging.getLogger("scim")
@@ -147,25 +148,6 @@ class UserListMixin:
             for person in page
         ]
         return scim_response(discovery.list_response(resources, total_results=total_results, start_index=start_index))
-
-
-# PostgreSQL's OFFSET is a bigint, so a larger startIndex is past the end of any directory.
-MAX_OFFSET = 2**62
-
-
-def page_and_total(queryset, start_index, count):
-    """Return (the page of `queryset` at 1-based `start_index`, the total number of rows).
-
-    A page shorter than `count` ends the list, so its total follows without a COUNT
-    query: Okta's lookups by userName and the last page of an import run one query.
-    """
-    if count == 0 or start_index > MAX_OFFSET:
-        page = []
-    else:
-        page = list(queryset[start_index - 1 : start_index - 1 + count])
-    if len(page) < count and (page or start_index == 1):
-        return page, start_index - 1 + len(page)
-    return page, queryset.count()
 
 
 def page_bounds(start_index, count):

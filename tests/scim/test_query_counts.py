@@ -37,14 +37,15 @@ def test_list_queries(
 
 @pytest.mark.parametrize(
     ("start_index", "items", "page_queries"),
-    [(101, 50, 1), (150, 1, 1), (151, 0, 2), (10**30, 0, 1)],
-    ids=["last-page", "last-person", "past-the-end", "past-any-offset"],
+    [(51, 100, 2), (101, 50, 2), (150, 1, 2), (151, 0, 1), (10**30, 0, 1)],
+    ids=["middle-page", "last-page", "last-person", "past-the-end", "past-any-offset"],
 )
 def test_list_queries_near_the_end(
     scim_client, base, organization, request_check_queries, django_assert_num_queries, start_index, items, page_queries
 ):
     add_people(organization, 150)
 
+    # The total count, then the page unless it starts past the end.
     with django_assert_num_queries(request_check_queries + page_queries):
         response = scim_client.get(base + "/Users", {"startIndex": start_index, "count": 100})
 

@@ -1,5 +1,4 @@
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -7,6 +6,7 @@ from accounts import directory
 from accounts.access import organization_admin_required, organization_member_required
 from accounts.forms import OrganizationLookupForm, OrganizationSignInForm, PeopleFilterForm
 from accounts.models import Group, Organization, Person
+from accounts.pagination import ReversiblePaginator
 
 PEOPLE_PER_PAGE = 50
 
@@ -64,7 +64,7 @@ def admin_home(request, organization, person):
 def user_list(request, organization, person):
     form = PeopleFilterForm(request.GET)
     people = directory.search_people(organization, **form.filters())
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = ReversiblePaginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(
@@ -107,7 +107,7 @@ def group_list(request, organization, person):
 @organization_admin_required
 def group_detail(request, organization, person, group_id):
     group = get_object_or_404(Group, organization=organization, id=group_id)
-    page = Paginator(directory.group_members(group), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    page = ReversiblePaginator(directory.group_members(group), PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/group_detail.html",

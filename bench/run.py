@@ -148,6 +148,7 @@ def main(argv=None):
                 targets.append(peer_target)
             try:
                 for target in targets:
+                    asyncio.run(warm_up(target, arguments.workers))
                     for name in target.workloads:
                         levels = [1] if name in SEQUENTIAL_WORKLOADS else arguments.concurrency
                         for clients in levels:
@@ -172,6 +173,22 @@ def main(argv=None):
         print("Unexpected responses (first few):", *unexpected[:10], sep="\n  ")
         return 1
     return 0
+
+
+async def warm_up(target, workers):
+    """Send each server a few list pages and lookups before it is measured.
+
+    A fresh gunicorn worker spends a few hundred milliseconds on its first request
+    (imports, URL patterns, its database connection), which would otherwise land in
+    the import walk of a small directory.
+    """
+    async with httpx.AsyncClient(timeout=60) as client:
+        for number in range(4 * workers):
+            await client.get(f"{target.scim_url}/Users", params={"filter": f'userName eq "person{number}@bench.example"'},
+                             headers=target.headers())
+            if target.name != "floor":
+                await client.get(f"{target.scim_url}/Users", params={"startIndex": 1, "count": 100},
+                                 headers=target.headers())
 
 
 async def run_workload(workload, target, limits, size):

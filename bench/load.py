@@ -38,9 +38,9 @@ class Result:
         return statistics.quantiles(latencies, n=100, method="inclusive")[percent - 1] * 1000
 
     @property
-    def max_queries(self):
+    def min_queries(self):
         counts = [sample.queries for sample in self.samples if sample.queries is not None]
-        return max(counts) if counts else None
+        return min(counts) if counts else None
 
     @property
     def queries_per_request(self):

@@ -165,11 +165,14 @@ def write_chart(results, sizes, path):
     from bench.workloads import WORKLOADS
 
     figure, axes = plt.subplots(figsize=(9, 5.5))
+    # Eleven workloads: twenty distinct colours, and dashed lines for the Users tab.
+    axes.set_prop_cycle(color=plt.get_cmap("tab20").colors[: len(WORKLOADS)])
     for workload in WORKLOADS:
         points = [(size, results[(size, workload, "product", 1)].percentile_ms(50))
                   for size in sizes if (size, workload, "product", 1) in results]
         if points:
-            axes.plot([size for size, _ in points], [value for _, value in points], marker="o", label=workload)
+            style = "--" if workload.startswith("Users tab") else "-"
+            axes.plot([size for size, _ in points], [value for _, value in points], style, marker="o", label=workload)
     axes.set_xscale("log")
     axes.set_xlabel("people in the organization")
     axes.set_ylabel("p50 latency (ms)")

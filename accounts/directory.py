@@ -2,7 +2,7 @@
 
 They are built to stay fast at 100,000 people in one organization: the Users tab
 orders by the (organization, lower(user_name)) unique index, and on PostgreSQL the
-search uses the trigram indexes created by migration 0002.
+search uses the trigram index on Person.search_text (migration 0005).
 """
 
 from django.db.models import Count, Q
@@ -15,13 +15,7 @@ def search_people(organization, *, query="", status="", source=""):
     """Return the organization's people matching the Users tab's search and filters."""
     people = Person.objects.filter(organization=organization)
     if query:
-        people = people.filter(
-            Q(user_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(display_name__icontains=query)
-            | Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-        )
+        people = people.filter(search_text__icontains=query)
     if status == "active":
         people = people.filter(active=True)
     elif status == "inactive":

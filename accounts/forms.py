@@ -32,7 +32,11 @@ class OrganizationSignInForm(AuthenticationForm):
             self.user_cache = authenticate(
                 self.request, organization=self.organization, username=username, password=password
             )
-            if self.user_cache is None:
+            # Django's ModelBackend, kept for the Django admin, ignores `organization`:
+            # a superuser or another organization's person must not sign in here.
+            person = getattr(self.user_cache, "person", None)
+            if person is None or person.organization_id != self.organization.id:
+                self.user_cache = None
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data

@@ -1,4 +1,7 @@
+import uuid
+
 from django import forms
+from django.db.models import Q
 
 from audit.models import AuditEvent, ProvisioningEvent
 
@@ -10,7 +13,9 @@ class ProvisioningFilterForm(forms.Form):
     until = forms.DateTimeField(required=False, label="To", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     outcome = forms.ChoiceField(required=False, choices=OUTCOME_CHOICES)
     operation = forms.ChoiceField(required=False, choices=[("", "Any operation"), *ProvisioningEvent.Operation.choices])
-    person = forms.CharField(required=False, max_length=255, label="Person", help_text="User name or id")
+    person = forms.CharField(
+        required=False, max_length=255, label="Person or group", help_text="User name, group name or id"
+    )
     client = forms.CharField(required=False, max_length=200)
 
     def filter(self, events):
@@ -29,13 +34,13 @@ class ProvisioningFilterForm(forms.Form):
         if data["operation"]:
             events = events.filter(operation=data["operation"])
         if data["person"]:
-            person = data["person"].strip()
+            subject = data["person"].strip()
             try:
-                import uuid
-
-                events = events.filter(person_id=uuid.UUID(person))
+                subject_id = uuid.UUID(subject)
             except ValueError:
-                events = events.filter(person_user_name__iexact=person)
+                events = events.filter(Q(person_user_name__iexact=subject) | Q(group_display_name__iexact=subject))
+            else:
+                events = events.filter(Q(person_id=subject_id) | Q(group_id=subject_id))
         if data["client"]:
             events = events.filter(client__icontains=data["client"].strip())
         return events

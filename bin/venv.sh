@@ -9,7 +9,8 @@ if [ ! -x .venv/bin/python ]; then
     || { echo "Python 3.11 or newer is required; set PYTHON to its path." >&2; exit 1; }
   "$python_bin" -m venv .venv
 fi
-stamp=".venv/.installed-$(cat requirements*.txt bench/requirements.txt | sha256sum | cut -c1-16)-$(basename "$requirements_file")"
+# The stamp names the file by its path: requirements.txt and bench/requirements.txt differ.
+stamp=".venv/.installed-$(cat requirements*.txt bench/requirements.txt | sha256sum | cut -c1-16)-$(echo "$requirements_file" | tr / _)"
 if [ ! -e "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -r "$requirements_file"

@@ -133,10 +133,11 @@ class GroupsView(GroupListMixin, ScimView, django_scim_views.GroupsView):
         return self.projected(group)
 
     def patch(self, request, uuid=None):
+        group_id = self._id(uuid, "PATCH")
         body = self.load_body(request.body)
         group = group_services.patch_group(
             self.organization,
-            self._id(uuid, "PATCH"),
+            group_id,
             body.get("Operations"),
             if_match=request.headers.get("If-Match"),
         )

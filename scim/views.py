@@ -87,7 +87,7 @@ class ScimView(django_scim_views.SCIMView):
                 raise MethodNotAllowed(
                     f"{request.method} is not allowed on this endpoint.", allow=self.allowed_methods(kwargs)
                 )
-            if request.method in ("POST", "PUT", "PATCH"):
+            if request.method in ("POST", "PUT", "PATCH") and request.body:
                 _check_media_type(request)
             return getattr(self, request.method.lower())(request, *args, **kwargs)
         except SCIMException as error:
@@ -208,10 +208,11 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
         return self.projected(person)
 
     def patch(self, request, uuid=None):
+        person_id = self._id(uuid, "PATCH")
         body = self.load_body(request.body)
         person, operation = services.patch_person(
             self.organization,
-            self._id(uuid, "PATCH"),
+            person_id,
             body.get("Operations"),
             if_match=request.headers.get("If-Match"),
         )

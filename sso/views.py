@@ -23,7 +23,10 @@ logger = logging.getLogger(__name__)
 # Failure reasons that get their own page. Every other reason shows the generic one.
 FAILURE_TEMPLATES = {
     "person_inactive": "sso/failed_inactive.html",
+    # Trying again cannot help with these: an administrator has to assign or link the person.
     "unknown_person": "sso/failed_not_assigned.html",
+    "linked_to_other_identity": "sso/failed_not_assigned.html",
+    "ambiguous_email": "sso/failed_not_assigned.html",
 }
 
 

@@ -73,3 +73,12 @@ def test_logged_request_shows_path_without_query():
     assert "abc123" not in line
     assert "request=GET /acme/identity_/api/scim/v2/Me" in line
     assert "request_id=req-7" in line
+
+
+def test_development_server_log_goes_through_redaction(settings):
+    # pytest adds capture handlers of its own to every logger, so look for the project's.
+    handlers = logging.getLogger("django.server").handlers
+
+    assert settings.LOGGING["loggers"]["django.server"]["handlers"] == ["console"]
+    assert "redact_secrets" in settings.LOGGING["handlers"]["console"]["filters"]
+    assert any(isinstance(item, SecretRedactionFilter) for handler in handlers for item in handler.filters)

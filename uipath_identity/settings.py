@@ -272,5 +272,8 @@ LOGGING = {
         # included, at DEBUG; oauthlib logs request details at DEBUG too.
         "oauth2_provider": {"level": "INFO"},
         "oauthlib": {"level": "INFO"},
+        # The development server's request lines, through the handler that redacts
+        # tokens in query strings, instead of Django's default handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

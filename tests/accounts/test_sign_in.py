@@ -146,3 +146,32 @@ def test_sign_in_accepts_member_password_without_sso(organization):
     )
 
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_in_rejects_superuser_without_person(organization):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("operator", "operator@example.com", TEST_PASSWORD)
+    activate_saml_sso(organization)
+    client = Client()
+
+    response = client.post(reverse("accounts:login", args=[organization.name]), {"username": "operator", "password": TEST_PASSWORD})
+
+    assert response.status_code == 200
+    assert "incorrect" in response.context["form"].non_field_errors()[0]
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_sign_in_rejects_auth_user_name_of_other_organization(organization):
+    other_administrator = make_administrator(make_organization())
+    client = Client()
+
+    response = client.post(
+        reverse("accounts:login", args=[organization.name]),
+        {"username": other_administrator.user.username, "password": TEST_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session

@@ -112,6 +112,10 @@ def test_activity_shows_group_of_group_requests(organization, admin_client):
 
     assert "<td>Group Engineering</td>" in listing
     assert f"Engineering <code>{group_id}</code>" in detail
+    by_name = admin_client.get(activity_url(organization), {"person": "engineering"})
+    by_id = admin_client.get(activity_url(organization), {"person": str(group_id)})
+    assert shown_ids(by_name) == [event.id]
+    assert shown_ids(by_id) == [event.id]
 
 
 @pytest.mark.django_db

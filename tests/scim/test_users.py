@@ -263,6 +263,14 @@ def test_collection_without_id_is_405(scim_client, base, method):
     assert response["Allow"] == "GET, POST"
 
 
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_collection_without_body_is_405(scim_client, base, method):
+    response = getattr(scim_client, method)(base + "/Users")
+
+    assert_scim_error(response, 405)
+    assert response["Allow"] == "GET, POST"
+
+
 def test_post_to_user_id_is_405(scim_client, base, organization):
     person = make_person(organization)
 

@@ -1,7 +1,9 @@
+import io
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import check_password
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from oauth2_provider.models import Application
@@ -223,6 +225,18 @@ def test_enabled_page_shows_details(organization, administrator, admin_client):
     assert '<dd class="scim-directory-people">2</dd>' in body
     assert administrator.full_name in body
     assert '<dd class="scim-last-called">Never</dd>' in body
+
+
+@pytest.mark.django_db
+def test_enabled_page_after_issue_command(organization, admin_client):
+    call_command("issue_scim_token", organization.name, stdout=io.StringIO())
+
+    response = admin_client.get(security_url(organization))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "the command line (<code>manage.py issue_scim_token</code>)" in body
+    assert f'href="{security_url(organization, "manage_scim")}"' in body
 
 
 @pytest.mark.django_db

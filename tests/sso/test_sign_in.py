@@ -447,6 +447,7 @@ def test_acs_email_never_takes_over_other_directory_id(
 
     assert response.status_code == 403
     assert "reason=linked_to_other_identity" in failure_reasons(caplog)[0]
+    assert "Ask your administrator to assign you" in response.content.decode()
     assert SamlIdentity.objects.count() == 0
 
 

@@ -99,19 +99,29 @@ class PersonFilter:
         return Person.objects.filter(organization_id=request.scim_organization.id).filter(cls.to_q(filter_query))
 
 
-def _node_to_q(node):
+def tree_to_q(node, *, comparison_to_q, value_path_to_q):
+    """Return the Q object of a filter syntax tree, combining its `and`, `or` and `not`.
+
+    Each resource type supplies how a comparison (`userName eq "..."`) and a value
+    path (`emails[type eq "work"]`) become Q objects; anything else is InvalidFilter.
+    """
     if isinstance(node, filter_ast.Filter):
         if node.namespace is not None:
-            q = _value_path_to_q(node.namespace, node.expr)
+            q = value_path_to_q(node.namespace, node.expr)
         else:
-            q = _node_to_q(node.expr)
+            q = tree_to_q(node.expr, comparison_to_q=comparison_to_q, value_path_to_q=value_path_to_q)
         return ~q if node.negated else q
     if isinstance(node, filter_ast.LogExpr):
-        left, right = _node_to_q(node.expr1), _node_to_q(node.expr2)
+        left = tree_to_q(node.expr1, comparison_to_q=comparison_to_q, value_path_to_q=value_path_to_q)
+        right = tree_to_q(node.expr2, comparison_to_q=comparison_to_q, value_path_to_q=value_path_to_q)
         return left & right if node.op.lower() == "and" else left | right
     if isinstance(node, filter_ast.AttrExpr):
-        return _comparison_to_q(node)
+        return comparison_to_q(node)
     raise InvalidFilter("The filter is not valid SCIM filter syntax.")
+
+
+def _node_to_q(node):
+    return tree_to_q(node, comparison_to_q=_comparison_to_q, value_path_to_q=_value_path_to_q)
 
 
 def _attribute_key(attr_path):

@@ -22,7 +22,7 @@ from scim2_filter_parser import ast as filter_ast
 
 from accounts.models import Membership
 from scim.errors import InvalidFilter
-from scim.filters import field_comparison, parse_filter
+from scim.filters import field_comparison, parse_filter, tree_to_q
 
 GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 
@@ -45,18 +45,7 @@ def group_filter_to_q(text):
 
 
 def _node_to_q(node):
-    if isinstance(node, filter_ast.Filter):
-        if node.namespace is not None:
-            q = _members_value_filter_to_q(node.namespace, node.expr)
-        else:
-            q = _node_to_q(node.expr)
-        return ~q if node.negated else q
-    if isinstance(node, filter_ast.LogExpr):
-        left, right = _node_to_q(node.expr1), _node_to_q(node.expr2)
-        return left & right if node.op.lower() == "and" else left | right
-    if isinstance(node, filter_ast.AttrExpr):
-        return _comparison_to_q(node)
-    raise InvalidFilter("The filter is not valid SCIM filter syntax.")
+    return tree_to_q(node, comparison_to_q=_comparison_to_q, value_path_to_q=_members_value_filter_to_q)
 
 
 def _attribute_key(attr_path):

@@ -19,7 +19,7 @@ from scim.filters import PersonFilter
 from scim.group_filters import GROUP_URN, group_filter_to_q
 from scim.groups import ScimGroup, directory_groups, members_by_group
 from scim.paging import page_and_total
-from scim.views import COLLECTION_METHODS, ITEM_METHODS, ScimView, page_bounds, scim_response
+from scim.views import COLLECTION_METHODS, ITEM_METHODS, ScimView, list_parameters, page_bounds, scim_response
 
 
 def includes_members(attributes, excluded_attributes):
@@ -73,13 +73,7 @@ class GroupListMixin:
     """Paged, filtered and projected lists of the organization's directory groups."""
 
     def query_parameters(self, source):
-        return {
-            "filter": source.get("filter"),
-            "startIndex": source.get("startIndex"),
-            "count": source.get("count"),
-            "attributes": parse_group_attribute_list(source.get("attributes")),
-            "excludedAttributes": parse_group_attribute_list(source.get("excludedAttributes")),
-        }
+        return list_parameters(source, parse_group_attribute_list)
 
     def list_groups(self, parameters):
         start_index, count = page_bounds(parameters["startIndex"], parameters["count"])

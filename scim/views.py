@@ -123,17 +123,26 @@ def _check_media_type(request):
         raise UnsupportedMediaType(f"The media type {media_type!r} is not supported; send application/scim+json.")
 
 
+def list_parameters(source, parse_attributes):
+    """Return the list parameters of RFC 7644 §3.4.2 from a query string or a SearchRequest body.
+
+    `parse_attributes` reads the `attributes` and `excludedAttributes` lists of the
+    resource type.
+    """
+    return {
+        "filter": source.get("filter"),
+        "startIndex": source.get("startIndex"),
+        "count": source.get("count"),
+        "attributes": parse_attributes(source.get("attributes")),
+        "excludedAttributes": parse_attributes(source.get("excludedAttributes")),
+    }
+
+
 class UserListMixin:
     """Paged, filtered and projected lists of the organization's people."""
 
     def query_parameters(self, source):
-        return {
-            "filter": source.get("filter"),
-            "startIndex": source.get("startIndex"),
-            "count": source.get("count"),
-            "attributes": parse_attribute_list(source.get("attributes")),
-            "excludedAttributes": parse_attribute_list(source.get("excludedAttributes")),
-        }
+        return list_parameters(source, parse_attribute_list)
 
     def list_people(self, parameters):
         start_index, count = page_bounds(parameters["startIndex"], parameters["count"])

@@ -81,7 +81,7 @@ class Person(models.Model):
     """Someone in an organization: created here or synced from a directory over SCIM.
 
     `id` is also the SCIM resource id. A person may have a sign-in identity (a Django
-    auth user); people synced from a directory usually have none until they sign in
+    auth user). People synced from a directory usually have none until they sign in
     through single sign-on.
     """
 

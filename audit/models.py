@@ -68,7 +68,7 @@ class ProvisioningEvent(models.Model):
 class AuditEvent(models.Model):
     """A security-relevant change, written explicitly by the code that makes it.
 
-    `changes` holds what changed, never a secret; audit.trail.record_audit_event
+    `changes` contains what changed, never a secret: audit.trail.record_audit_event
     redacts secret-looking keys before saving.
     """
 

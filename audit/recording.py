@@ -31,7 +31,7 @@ DISCOVERY_RESOURCES = ("/ServiceProviderConfig", "/ResourceTypes", "/Schemas")
 
 
 class ProvisioningActivityMiddleware:
-    """Record each request under /{orgId}/identity_/api/scim/v2 after it is answered.
+    """Record each request under /{orgId}/identity_/api/scim/v2 once its response is built.
 
     Costs one INSERT per request. A failure to record is logged and never changes
     the response.
@@ -48,7 +48,7 @@ class ProvisioningActivityMiddleware:
         try:
             request_body = request.body
         except RequestDataTooBig:
-            # The view answers 413 itself; the body is not kept.
+            # The view returns 413 itself, and the body is not kept.
             request_body = b"[body larger than DATA_UPLOAD_MAX_MEMORY_SIZE, not stored]"
         started = time.perf_counter()
         response = self.get_response(request)
@@ -64,11 +64,13 @@ class ProvisioningActivityMiddleware:
 
 
 def record_provisioning_event(request, response, match, path, request_body, duration_ms):
+    """Write the ProvisioningEvent of one SCIM request; return None for an unknown organization."""
     organization = getattr(request, "scim_organization", None)
     if organization is None:
         organization = Organization.objects.filter(pk=match["organization_id"]).first()
         if organization is None:
             return None
+
     response_body = b"" if response.streaming else response.content
     # A successful list read (an import page of up to 200 people) names no person in
     # its body, so that body is not parsed.
@@ -76,6 +78,7 @@ def record_provisioning_event(request, response, match, path, request_body, dura
     is_list_read = request.method == "GET" and response.status_code < 400 and resource is not None and not resource["id"]
     response_data = None if is_list_read else _json_or_none(response_body)
     request_data = _json_or_none(request_body)
+
     activity = getattr(request, "scim_activity", None) or {}
     inferred = infer_activity(request.method, match["rest"] or "/", request.GET, request_data, response_data)
     error = response_data if response.status_code >= 400 and isinstance(response_data, dict) else {}

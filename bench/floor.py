@@ -1,8 +1,8 @@
-"""The floor: the cheapest possible answer to a SCIM userName lookup.
+"""The floor: the cheapest possible response to a SCIM userName lookup.
 
 A bare WSGI application with one psycopg connection per worker, one indexed query
-and fixed JSON. It authenticates nothing and validates nothing; it shows how much
-of a lookup's time is the framework's. Not part of the product.
+and fixed JSON. It authenticates nothing and validates nothing, so it shows how
+much of a lookup's time is the framework's. Not part of the product.
 """
 
 import json

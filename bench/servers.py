@@ -39,7 +39,7 @@ class Server:
             except httpx.TransportError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"{self.name} did not answer within {timeout} s; see {self.log_path}")
+        raise RuntimeError(f"{self.name} did not respond within {timeout} s; see {self.log_path}")
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:

@@ -103,7 +103,7 @@ def tree_to_q(node, *, comparison_to_q, value_path_to_q):
     """Return the Q object of a filter syntax tree, combining its `and`, `or` and `not`.
 
     Each resource type supplies how a comparison (`userName eq "..."`) and a value
-    path (`emails[type eq "work"]`) become Q objects; anything else is InvalidFilter.
+    path (`emails[type eq "work"]`) become Q objects. Any other node raises InvalidFilter.
     """
     if isinstance(node, filter_ast.Filter):
         if node.namespace is not None:

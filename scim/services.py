@@ -89,7 +89,7 @@ def patch_person(organization, person_id, operations, *, if_match=None):
 def delete_person(organization, person_id, *, if_match=None, request=None, client_label=""):
     """Delete the person and write a PERSON_DELETED audit event; return the deleted person.
 
-    RFC 7644 §3.6: later reads answer 404, and the user name and external id become
+    RFC 7644 §3.6: later reads return 404, and the user name and external id become
     free for a new person. The audit event keeps the ids and the user name.
     """
     person = find_person(organization, person_id, for_update=True)

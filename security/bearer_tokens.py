@@ -1,7 +1,7 @@
 """Long-lived SCIM bearer tokens: issue, verify and revoke.
 
 A token reads `scim_<prefix>_<secret>`. The prefix (12 characters) is stored in
-clear for lookup and display; the whole token is stored only as an HMAC-SHA256
+clear for lookup and display. The whole token is stored only as an HMAC-SHA256
 digest keyed with SECRET_KEY and compared in constant time.
 """
 

@@ -102,7 +102,7 @@ class SamlIdentity(models.Model):
 class AuthnRequestRecord(models.Model):
     """An AuthnRequest this service sent, awaiting the response whose InResponseTo names it.
 
-    The row is deleted when a response consumes it, so each request answers once.
+    The row is deleted when a response consumes it, so each request is accepted once.
     """
 
     request_id = models.CharField(max_length=128, primary_key=True)

@@ -38,7 +38,7 @@ from sso.models import AuthnRequestRecord, ConsumedAssertion
 # Allowed difference between the identity provider's clock and ours when checking
 # NotBefore and NotOnOrAfter.
 CLOCK_SKEW_SECONDS = 120
-# How long an AuthnRequest this service sent can be answered.
+# How long the identity provider may take to respond to an AuthnRequest this service sent.
 AUTHN_REQUEST_LIFETIME = timedelta(minutes=10)
 
 EMAIL_CLAIM = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
@@ -137,7 +137,7 @@ def service_provider_config(organization, configuration=None):
         "service": {
             "sp": {
                 "endpoints": {"assertion_consumer_service": [(urls.acs_url, BINDING_HTTP_POST)]},
-                # IdP-initiated sign-in has no request to answer. verify_response
+                # IdP-initiated sign-in responds to no request. verify_response
                 # still rejects an InResponseTo that names no request we sent.
                 "allow_unsolicited": True,
                 "authn_requests_signed": False,
@@ -308,7 +308,7 @@ def _assertion_expiry(assertion):
 
 
 def _consume_answered_request(organization, response, ids):
-    """Return the next URL of the request the response answers, or '' for IdP-initiated sign-in."""
+    """Return the next URL of the request the response is for, or '' for IdP-initiated sign-in."""
     answered = {response.response.in_response_to} if response.response.in_response_to else set()
     for confirmation in response.assertion.subject.subject_confirmation:
         data = confirmation.subject_confirmation_data

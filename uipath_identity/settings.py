@@ -1,7 +1,7 @@
 """Django settings for the identity portal.
 
 Every value that differs between the demo, development and production comes from
-an environment variable read here through the helpers in uipath_identity.env; the
+an environment variable read here through the helpers in uipath_identity.env. The
 README lists them. DEMO_MODE=true relaxes what a local one-command run needs: a
 generated SECRET_KEY kept in var/, a SQLite database and an http base URL.
 """
@@ -174,7 +174,7 @@ def _pkce_required(client_id):
     """Return whether an authorization request must carry PKCE.
 
     Okta's SCIM connector, a confidential client, is not documented to send PKCE, so
-    it is optional; a challenge that is sent is still verified, and only S256 is
+    it is optional. A challenge that is sent is still verified, and only S256 is
     accepted (COMPLIANT_BCP_RFC9700_PKCE_METHOD).
     """
     return False

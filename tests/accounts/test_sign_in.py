@@ -164,7 +164,7 @@ def test_sign_in_rejects_superuser_without_person(organization):
 
 
 @pytest.mark.django_db
-def test_sign_in_rejects_auth_user_name_of_other_organization(organization):
+def test_sign_in_rejects_other_organization_user(organization):
     other_administrator = make_administrator(make_organization())
     client = Client()
 

@@ -36,10 +36,10 @@ def base(organization):
 
 @pytest.fixture
 def request_check_queries(scim_client, base):
-    """The queries every SCIM request runs before its own work, measured on /ServiceProviderConfig.
+    """Return how many queries every SCIM request runs before its own work, on /ServiceProviderConfig.
 
     The first request of a token also records when the token and the connection were
-    last used; the second, measured here, is the steady state of a busy client.
+    last used. The second, measured here, is the steady state of a busy client.
     """
     assert scim_client.get(base + "/ServiceProviderConfig").status_code == 200
     with CaptureQueriesContext(connection) as context:

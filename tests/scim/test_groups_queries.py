@@ -34,7 +34,7 @@ def test_list_with_members_queries(
 ):
     add_groups(organization, group_count, add_people(organization, member_count))
 
-    # The page of groups and the members of the whole page; the page is shorter than
+    # The page of groups and the members of the whole page. The page is shorter than
     # count, so it ends the list and needs no total count.
     with django_assert_num_queries(request_check_queries + 2):
         response = scim_client.get(f"{base}/Groups", {"count": 100})

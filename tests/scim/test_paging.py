@@ -27,7 +27,7 @@ def test_page_and_total_matches_slices(start_index, count):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_page_and_total_reads_far_pages_in_one_snapshot():
+def test_page_and_total_far_page_snapshot():
     people = ordered_people(make_organization(), 40)
 
     with CaptureQueriesContext(connection) as context:

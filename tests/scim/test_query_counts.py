@@ -114,9 +114,9 @@ def test_delete_queries(scim_client, base, organization, request_check_queries, 
     for _ in range(groups):
         make_group(organization, members=[person])
 
-    # Savepoint, the locked person, then Django's delete collector: memberships and
-    # SAML identities deleted; references from the SCIM connection, bearer tokens,
-    # audit events and the SAML configuration (three) set to null; the person. Then
-    # the audit event's INSERT and the release.
+    # The savepoint and the locked person. Then Django's delete collector deletes
+    # memberships and SAML identities, sets to null the references from the SCIM
+    # connection, bearer tokens, audit events and the SAML configuration (three), and
+    # deletes the person. Last come the audit event's INSERT and the release.
     with django_assert_num_queries(request_check_queries + 13):
         assert scim_client.delete(f"{base}/Users/{person.id}").status_code == 204

@@ -11,10 +11,11 @@ import re
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from security.models import ScimBearerToken
+from accounts.models import Organization
+from security.models import ScimBearerToken, ScimConnection
 
 TOKEN_PATTERN = re.compile(r"^scim_(?P<prefix>[A-Za-z0-9]{12})_(?P<secret>[A-Za-z0-9_-]{43})$")
 PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -64,14 +65,83 @@ def find_live_bearer_token(raw_token, now=None):
     match = TOKEN_PATTERN.match(raw_token)
     if match is None:
         return None
-    token = (
-        ScimBearerToken.objects.select_related("organization__scim_connection").filter(prefix=match["prefix"]).first()
-    )
+    token = load_token_with_connection(match["prefix"])
     if token is None or not hmac.compare_digest(token.digest, token_digest(raw_token)):
         return None
     if not token.is_live(now):
         return None
     return token
+
+
+# The token, its organization and the organization's SCIM connection, in that order.
+_JOINED_MODELS = ((ScimBearerToken, "token"), (Organization, "organization"), (ScimConnection, "scim_connection"))
+
+
+def load_token_with_connection(prefix, using=DEFAULT_DB_ALIAS):
+    """Return the ScimBearerToken with `prefix`, its organization and SCIM connection cached, or None.
+
+    The same row as `select_related("organization__scim_connection")` would load,
+    from SQL written once per process. Every SCIM request with a bearer token runs
+    this query, and the ORM took longer to compile the three-table join (about
+    0.3 ms) than PostgreSQL took to execute it.
+    """
+    connection = connections[using]
+    sql, models = _token_query(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [prefix])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances = []
+    start = 0
+    for model, attnames, converters in models:
+        values = list(row[start : start + len(attnames)])
+        start += len(attnames)
+        for index, field_converters in converters:
+            for converter in field_converters:
+                values[index] = converter(values[index], None, connection)
+        # A missing SCIM connection comes back as a row of NULLs, id included.
+        instances.append(None if values[0] is None else model.from_db(using, attnames, values))
+    token, organization, scim_connection = instances
+    token.organization = organization
+    if scim_connection is not None:
+        organization.scim_connection = scim_connection
+    else:
+        # Cached as absent, as select_related does: reading it raises DoesNotExist without a query.
+        ScimConnection._meta.get_field("organization").remote_field.set_cached_value(organization, None)
+    return token
+
+
+_token_queries = {}
+
+
+def _token_query(connection):
+    """Return (SQL, [(model, field attnames, converters)]) of load_token_with_connection for a database."""
+    if connection.alias in _token_queries:
+        return _token_queries[connection.alias]
+    quote = connection.ops.quote_name
+    columns, models = [], []
+    for model, alias in _JOINED_MODELS:
+        fields = model._meta.concrete_fields
+        converters = []
+        for index, field in enumerate(fields):
+            field_converters = connection.ops.get_db_converters(field.get_col(alias)) + field.get_db_converters(connection)
+            if field_converters:
+                converters.append((index, field_converters))
+        columns += [f"{alias}.{quote(field.column)}" for field in fields]
+        models.append((model, [field.attname for field in fields], converters))
+    token_table, organization_table, connection_table = (quote(model._meta.db_table) for model, _ in _JOINED_MODELS)
+    organization_key = quote(ScimBearerToken._meta.get_field("organization").column)
+    connection_key = quote(ScimConnection._meta.get_field("organization").column)
+    organization_id = quote(Organization._meta.pk.column)
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {token_table} token"
+        f" INNER JOIN {organization_table} organization ON organization.{organization_id} = token.{organization_key}"
+        f" LEFT OUTER JOIN {connection_table} scim_connection ON scim_connection.{connection_key} = organization.{organization_id}"
+        f" WHERE token.{quote(ScimBearerToken._meta.get_field('prefix').column)} = %s"
+    )
+    _token_queries[connection.alias] = (sql, models)
+    return sql, models
 
 
 def revoke_bearer_tokens(organization, *, prefix=None):

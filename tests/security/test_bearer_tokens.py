@@ -6,11 +6,13 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
+from accounts.models import Organization
 from audit.models import AuditEvent
 from security.bearer_tokens import (
     TooManyLiveTokens,
     find_live_bearer_token,
     issue_bearer_token,
+    load_token_with_connection,
     revoke_bearer_tokens,
     token_digest,
 )
@@ -42,6 +44,49 @@ def test_find_live_token_matches_exact_value(organization):
     assert find_live_bearer_token(raw_token) == token
     assert find_live_bearer_token(raw_token[:-1] + ("A" if raw_token[-1] != "A" else "B")) is None
     assert find_live_bearer_token("not-a-token") is None
+
+
+def field_values(instance):
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_load_token_matches_orm_row(organization, django_assert_num_queries):
+    enable_with_bearer_token(organization)
+    token, _ = issue_bearer_token(organization, expires_at=timezone.now() + timedelta(days=30))
+    ScimBearerToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    expected = ScimBearerToken.objects.select_related("organization__scim_connection").get(pk=token.pk)
+
+    with django_assert_num_queries(1):
+        loaded = load_token_with_connection(token.prefix)
+        connection = loaded.organization.scim_connection
+
+    assert field_values(loaded) == field_values(expected)
+    assert field_values(loaded.organization) == field_values(expected.organization)
+    assert field_values(connection) == field_values(expected.organization.scim_connection)
+    assert connection.organization is loaded.organization
+    assert not loaded._state.adding
+    assert loaded._state.db == "default"
+
+
+@pytest.mark.django_db
+def test_load_token_without_scim_connection(organization, django_assert_num_queries):
+    token, _ = issue_bearer_token(organization)
+    assert not ScimConnection.objects.filter(organization=organization).exists()
+
+    with django_assert_num_queries(1):
+        loaded = load_token_with_connection(token.prefix)
+        with pytest.raises(Organization.scim_connection.RelatedObjectDoesNotExist):
+            loaded.organization.scim_connection
+
+    assert loaded.organization == organization
+
+
+@pytest.mark.django_db
+def test_load_token_unknown_prefix(organization):
+    issue_bearer_token(organization)
+
+    assert load_token_with_connection("unknownPrefx") is None
 
 
 @pytest.mark.django_db

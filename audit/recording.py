@@ -31,10 +31,12 @@ DISCOVERY_RESOURCES = ("/ServiceProviderConfig", "/ResourceTypes", "/Schemas")
 
 
 class ProvisioningActivityMiddleware:
-    """Record each request under /{orgId}/identity_/api/scim/v2 once its response is built.
+    """Record each request under /{orgId}/identity_/api/scim/v2 once its response has been sent.
 
-    Costs one INSERT per request. A failure to record is logged and never changes
-    the response.
+    The INSERT runs when the server closes the response, which a WSGI server does once
+    the response has been sent (PEP 3333), so the identity provider does not wait for
+    the commit. Django's test client closes each response before returning it. A failure
+    to record is logged and never changes the response.
     """
 
     def __init__(self, get_response):
@@ -53,13 +55,23 @@ class ProvisioningActivityMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = int((time.perf_counter() - started) * 1000)
-        try:
-            record_provisioning_event(request, response, match, path, request_body, duration_ms)
-        except Exception:
-            logger.exception(
-                "provisioning_activity.record_failed",
-                extra={"organization_id": match["organization_id"], "status": response.status_code},
-            )
+
+        def record():
+            try:
+                record_provisioning_event(request, response, match, path, request_body, duration_ms)
+            except Exception:
+                logger.exception(
+                    "provisioning_activity.record_failed",
+                    extra={
+                        "organization_id": match["organization_id"],
+                        "status": response.status_code,
+                        "request_id": getattr(request, "request_id", "-"),
+                    },
+                )
+
+        # HttpResponse.close() calls these before it sends request_finished, which may
+        # close the database connection.
+        response._resource_closers.append(record)
         return response
 
 

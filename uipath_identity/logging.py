@@ -45,7 +45,9 @@ class RequestIdFilter(logging.Filter):
     """
 
     def filter(self, record):
-        record.request_id = request_id_var.get()
+        # Work done after the response has been sent passes its request's id in `extra`.
+        if getattr(record, "request_id", "-") == "-":
+            record.request_id = request_id_var.get()
         request = getattr(record, "request", None)
         if record.request_id == "-" and request is not None:
             record.request_id = getattr(request, "request_id", "-")

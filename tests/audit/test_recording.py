@@ -3,7 +3,10 @@ import logging
 import uuid
 
 import pytest
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import Client, RequestFactory
 
 from audit.models import ProvisioningEvent
 from audit.recording import infer_activity
@@ -100,6 +103,32 @@ def test_recording_failure_keeps_response(organization, monkeypatch, caplog):
 
     assert response.status_code == 200
     assert "provisioning_activity.record_failed" in caplog.text
+    [failure] = [record for record in caplog.records if record.getMessage() == "provisioning_activity.record_failed"]
+    assert failure.request_id == response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_recorded_when_wsgi_server_closes_response(organization):
+    """A WSGI server sends the body, then closes the response: only then is the request recorded."""
+    environ = RequestFactory().get(scim_url(organization), HTTP_AUTHORIZATION="Bearer good").environ
+    statuses = []
+    # As Django's test client does, keep the test's database connection open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+        sent = b"".join(body)
+        recorded_before_close = ProvisioningEvent.objects.exists()
+        body.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+    assert statuses == ["200 OK"]
+    assert json.loads(sent) == {"totalResults": 0, "Resources": []}
+    assert not recorded_before_close
+    event = ProvisioningEvent.objects.get()
+    assert (event.method, event.status, event.operation) == ("GET", 200, ProvisioningEvent.Operation.IMPORT_PAGE)
 
 
 @pytest.mark.django_db

@@ -110,3 +110,29 @@ def test_env_database_postgresql(monkeypatch):
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "identity"
     assert config["HOST"] == "127.0.0.1"
+
+
+def test_env_database_postgresql_prepares_repeated_queries(monkeypatch):
+    monkeypatch.setenv("DB", "postgresql://app@127.0.0.1:5432/identity")
+
+    config = env_database("DB", "sqlite:///unused.sqlite3")
+
+    assert config["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+
+
+def test_env_database_postgresql_without_prepared_statements(monkeypatch):
+    monkeypatch.setenv("DB", "postgresql://app@127.0.0.1:5432/identity")
+
+    config = env_database("DB", "sqlite:///unused.sqlite3", prepared_statements=False)
+
+    assert "server_side_binding" not in config.get("OPTIONS", {})
+    assert "prepare_threshold" not in config.get("OPTIONS", {})
+
+
+def test_env_database_sqlite_has_no_postgresql_options(monkeypatch):
+    monkeypatch.setenv("DB", "sqlite:////tmp/identity.sqlite3")
+
+    config = env_database("DB", "sqlite:///unused.sqlite3")
+
+    assert config["CONN_MAX_AGE"] == 0
+    assert "server_side_binding" not in config.get("OPTIONS", {})

@@ -59,7 +59,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [_public_url.hostname, "127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [PUBLIC_BASE_URL])
 
 DATABASES = {
-    "default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}"),
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}",
+        prepared_statements=env_bool("DATABASE_PREPARED_STATEMENTS", True),
+    ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -38,6 +38,7 @@ from scim.errors import (
     error_response,
 )
 from scim.filters import PersonFilter
+from scim.lookups import find_by_unique_attribute, unique_attribute_equality
 from scim.paging import page_and_total
 from security.scim_access import authenticate_scim_request
 
@@ -146,12 +147,17 @@ class UserListMixin:
 
     def list_people(self, parameters):
         start_index, count = page_bounds(parameters["startIndex"], parameters["count"])
-        people = Person.objects.filter(organization=self.organization)
-        if parameters["filter"]:
-            people = PersonFilter.search(parameters["filter"], self.request)
-        # Creation order keeps earlier pages unchanged while people are added.
-        people = people.order_by("created_at", "id")
-        page, total_results = page_and_total(people, start_index, count)
+        equality = unique_attribute_equality(parameters["filter"]) if start_index == 1 and count else None
+        if equality is not None:
+            page = find_by_unique_attribute(self.organization.id, *equality)
+            total_results = len(page)
+        else:
+            people = Person.objects.filter(organization=self.organization)
+            if parameters["filter"]:
+                people = PersonFilter.search(parameters["filter"], self.request)
+            # Creation order keeps earlier pages unchanged while people are added.
+            people = people.order_by("created_at", "id")
+            page, total_results = page_and_total(people, start_index, count)
         resources = [
             project(ScimPerson(person, self.request).to_dict(), parameters["attributes"], parameters["excludedAttributes"])
             for person in page

@@ -1,0 +1,69 @@
+"""The user lookups that identity providers send before every push, on a short path.
+
+Before it creates or links a user, Okta sends `GET /Users?filter=userName eq "..."`,
+and Entra ID sends the same or `externalId eq "..."`. For exactly those two filters
+this module skips scim2-filter-parser and the ORM's query compiler, which took about
+0.5 ms of a 2 ms lookup, and runs SQL written once per process. Both attributes
+are unique in an organization (user names ignoring letter case), so such a
+lookup finds at most one person and needs no COUNT. Any other filter, and any
+value that does not parse, takes the general path in scim.filters, which gives the
+same answer: tests compare the two.
+"""
+
+import json
+import re
+
+from django.db import connection
+
+from accounts.models import Person
+
+EQUALITY_FILTER = re.compile(
+    r'^\s*(?P<attribute>userName|externalId)\s+eq\s+(?P<value>"(?:[^"\\]|\\.)*")\s*$', re.IGNORECASE
+)
+
+
+def unique_attribute_equality(filter_text):
+    """Return ("user_name" or "external_id", value) for `userName eq "v"` or `externalId eq "v"`, else None.
+
+    The value is read as a JSON string (RFC 7644 §3.4.2.2). An empty value is left
+    to the general path.
+    """
+    match = EQUALITY_FILTER.match(filter_text or "")
+    if match is None:
+        return None
+    try:
+        value = json.loads(match["value"])
+    except ValueError:
+        return None
+    if not value:
+        return None
+    if match["attribute"].lower() == "username":
+        # As scim.filters compares it: lower(user_name) against the value in lower
+        # case, which is the expression of the unique index.
+        return "user_name", value.lower()
+    return "external_id", value
+
+
+def find_by_unique_attribute(organization_id, field, value):
+    """Return the list of the organization's people (none or one) whose `field` equals `value`."""
+    organization_key = Person._meta.get_field("organization").target_field.get_db_prep_value(organization_id, connection)
+    return list(Person.objects.raw(_lookup_sql(field), [organization_key, value]))
+
+
+_lookup_sql_by_field = {}
+
+
+def _lookup_sql(field):
+    if field not in _lookup_sql_by_field:
+        quote = connection.ops.quote_name
+        # The generated search column serves the Users tab only; it stays deferred.
+        columns = ", ".join(
+            quote(model_field.column) for model_field in Person._meta.concrete_fields if not model_field.generated
+        )
+        column = quote(Person._meta.get_field(field).column)
+        compared = f"LOWER({column})" if field == "user_name" else column
+        _lookup_sql_by_field[field] = (
+            f"SELECT {columns} FROM {quote(Person._meta.db_table)}"
+            f" WHERE {quote(Person._meta.get_field('organization').column)} = %s AND {compared} = %s"
+        )
+    return _lookup_sql_by_field[field]

@@ -1,0 +1,108 @@
+"""The short path of `userName eq` and `externalId eq` lookups, against the general filter path."""
+
+import pytest
+
+from accounts.models import Person
+from scim.filters import PersonFilter
+from scim.lookups import find_by_unique_attribute, unique_attribute_equality
+from tests.factories import make_organization, make_person
+
+
+@pytest.mark.parametrize(
+    ("filter_text", "expected"),
+    [
+        ('userName eq "Ada.Lovelace@Example.com"', ("user_name", "ada.lovelace@example.com")),
+        ('USERNAME EQ "ada@example.com"', ("user_name", "ada@example.com")),
+        ('  userName  eq  "ada@example.com"  ', ("user_name", "ada@example.com")),
+        ('userName eq "Robert \\"Bob\\" Smith"', ("user_name", 'robert "bob" smith')),
+        ('externalId eq "00uAbC123"', ("external_id", "00uAbC123")),
+        ('externalid eq "00u1"', ("external_id", "00u1")),
+    ],
+)
+def test_equality_filter_read(filter_text, expected):
+    assert unique_attribute_equality(filter_text) == expected
+
+
+@pytest.mark.parametrize(
+    "filter_text",
+    [
+        None,
+        "",
+        'userName eq ""',
+        'externalId eq ""',
+        'userName ne "ada@example.com"',
+        'userName sw "ada"',
+        'userName eq "ada@example.com" and active eq true',
+        'urn:ietf:params:scim:schemas:core:2.0:User:userName eq "ada@example.com"',
+        'emails.value eq "ada@example.com"',
+        'userName eq "bad \\q escape"',
+        'userName eq "unterminated',
+        "userName eq ada@example.com",
+    ],
+)
+def test_other_filters_not_read(filter_text):
+    assert unique_attribute_equality(filter_text) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("filter_text", "matches"),
+    [
+        ('userName eq "Ada.Lovelace@example.com"', 1),
+        ('userName eq "ada.lovelace@EXAMPLE.com"', 1),
+        ('userName eq "nobody@example.com"', 0),
+        ('externalId eq "00uAda"', 1),
+        ('externalId eq "00UADA"', 0),
+        ('externalId eq "00uInactive"', 1),
+        ('userName eq "other-org@example.com"', 0),
+    ],
+)
+def test_lookup_matches_general_filter(organization, django_assert_num_queries, filter_text, matches):
+    make_person(organization, user_name="ada.lovelace@example.com", external_id="00uAda")
+    make_person(organization, user_name="grace@example.com", external_id="00uInactive", active=False)
+    make_person(organization, user_name="ADA.LOVELACE@example.org", external_id="00uada")
+    make_person(make_organization(), user_name="other-org@example.com", external_id="00uAda")
+    request = type("ScimRequest", (), {"scim_organization": organization})()
+    expected = list(PersonFilter.search(filter_text, request))
+
+    with django_assert_num_queries(1):
+        found = find_by_unique_attribute(organization.id, *unique_attribute_equality(filter_text))
+
+    assert len(expected) == matches
+    assert [person.pk for person in found] == [person.pk for person in expected]
+    for person in found:
+        assert isinstance(person, Person)
+        assert person.organization_id == organization.id
+
+
+@pytest.mark.django_db
+def test_lookup_request_one_query(scim_client, base, organization, request_check_queries, django_assert_num_queries):
+    person = make_person(organization, user_name="ada@example.com", external_id="00uAda")
+
+    with django_assert_num_queries(request_check_queries + 1):
+        response = scim_client.get(base + "/Users", {"filter": 'userName eq "ADA@example.com"'})
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["totalResults"], body["itemsPerPage"], body["startIndex"]) == (1, 1, 1)
+    assert body["Resources"][0]["id"] == str(person.id)
+    assert body["Resources"][0]["userName"] == "ada@example.com"
+    assert body["Resources"][0]["externalId"] == "00uAda"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("parameters", "total", "items"),
+    [({"count": 0}, 1, 0), ({"startIndex": 2}, 1, 0), ({"attributes": "userName"}, 1, 1)],
+    ids=["count-zero", "second-page", "projected"],
+)
+def test_lookup_request_paging(scim_client, base, organization, parameters, total, items):
+    make_person(organization, user_name="ada@example.com", external_id="00uAda")
+
+    response = scim_client.get(base + "/Users", {"filter": 'externalId eq "00uAda"', **parameters})
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["totalResults"], body["itemsPerPage"]) == (total, items)
+    if "attributes" in parameters:
+        assert set(body["Resources"][0]) == {"id", "schemas", "userName"}

@@ -34,13 +34,13 @@ SCIM_FIELDS = (
 
 def find_person(organization, person_id, *, for_update=False):
     """Return the organization's person with this SCIM id, or raise NotFound."""
-    people = Person.objects.filter(organization=organization)
-    if for_update:
-        people = people.select_for_update()
-    person = people.filter(id=person_id).first() if _is_uuid(person_id) else None
-    if person is None:
+    if not _is_uuid(person_id):
         raise NotFound("No user has this id.")
-    return person
+    people = Person.objects.select_for_update() if for_update else Person.objects
+    try:
+        return people.get(organization=organization, id=person_id)
+    except Person.DoesNotExist:
+        raise NotFound("No user has this id.") from None
 
 
 @transaction.atomic

@@ -44,8 +44,8 @@ def parse_arguments(argv):
                         help="Comma-separated numbers of concurrent clients; each workload runs at each "
                              "(the import workloads always run with one).")
     parser.add_argument(
-        "--workers", type=int, default=4,
-        help="gunicorn workers for the product and the floor (4, as in the README's production command).",
+        "--workers", type=int, default=2,
+        help="gunicorn workers for the product and the floor; the default is one per core of a 2-core machine.",
     )
     parser.add_argument("--no-peers", action="store_true", help="Benchmark the product alone.")
     parser.add_argument("--smoke", action="store_true", help="1,000 people, 50 requests, 3 s per workload.")

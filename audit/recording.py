@@ -98,19 +98,24 @@ def record_provisioning_event(request, response, match, path, request_body, dura
         organization=organization,
         client=client_label(request),
         method=request.method,
-        path=redact_text(path)[:1000],
+        path=storable(redact_text(path))[:1000],
         operation=activity.get("operation") or inferred["operation"],
         person_id=activity.get("person_id") or inferred["person_id"],
-        person_user_name=(activity.get("person_user_name") or inferred["person_user_name"])[:255],
+        person_user_name=storable(activity.get("person_user_name") or inferred["person_user_name"])[:255],
         group_id=activity.get("group_id"),
-        group_display_name=activity.get("group_display_name", "")[:255],
+        group_display_name=storable(activity.get("group_display_name", ""))[:255],
         status=response.status_code,
-        scim_type=str(error.get("scimType", ""))[:32],
-        detail=str(error.get("detail", ""))[:1000],
+        scim_type=storable(str(error.get("scimType", "")))[:32],
+        detail=storable(str(error.get("detail", "")))[:1000],
         duration_ms=duration_ms,
-        request_body=redact_body(request_body),
-        response_body=redact_body(response_body),
+        request_body=storable(redact_body(request_body)),
+        response_body=storable(redact_body(response_body)),
     )
+
+
+def storable(text):
+    """Return `text` with each NUL character, which PostgreSQL text cannot store, as U+FFFD."""
+    return text.replace("\x00", "\ufffd")
 
 
 def client_label(request):

@@ -171,6 +171,9 @@ def _string(document, name, display=None, *, max_length=None):
         return ""
     if not isinstance(value, str):
         raise InvalidValue(f"The attribute {display!r} must be a string.")
+    if "\x00" in value:
+        # PostgreSQL text cannot store the NUL character.
+        raise InvalidValue(f"The attribute {display!r} must not contain the NUL character (U+0000).")
     if max_length is not None and len(value) > max_length:
         raise InvalidValue(f"The attribute {display!r} is longer than {max_length} characters.")
     return value

@@ -199,6 +199,9 @@ def _constant_matches(constant, operator, value, display):
 
 
 def field_comparison(field, kind, operator, value, display):
+    if isinstance(value, str) and "\x00" in value:
+        # No stored value contains it, and PostgreSQL rejects it as a query parameter.
+        raise InvalidFilter(f"The value compared with {display!r} must not contain the NUL character (U+0000).")
     if kind == "boolean":
         return _boolean_comparison(field, operator, value, display)
     if kind == "datetime":

@@ -59,6 +59,18 @@ def test_conflict_recorded_with_scim_type(organization):
 
 
 @pytest.mark.django_db
+def test_nul_characters_recorded_as_replacement(organization):
+    body = b'{"userName": "ada\x00@example.com"}'
+
+    response = Client().post(scim_url(organization), body, content_type="application/scim+json")
+
+    event = ProvisioningEvent.objects.get()
+    assert response.status_code == 401
+    assert event.status == 401
+    assert event.request_body == '{"userName": "ada\ufffd@example.com"}'
+
+
+@pytest.mark.django_db
 def test_rejected_token_recorded_with_prefix_only(organization):
     token = "scim_AbCdEfGhIjKl_" + "y" * 43
 

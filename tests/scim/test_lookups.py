@@ -6,6 +6,7 @@ from accounts.models import Person
 from scim.filters import PersonFilter
 from scim.lookups import find_by_unique_attribute, unique_attribute_equality
 from tests.factories import make_organization, make_person
+from tests.scim.helpers import okta_user, send
 
 
 @pytest.mark.parametrize(
@@ -28,6 +29,9 @@ def test_equality_filter_read(filter_text, expected):
     [
         None,
         "",
+        5,
+        True,
+        ["userName eq \"ada@example.com\""],
         'userName eq ""',
         'externalId eq ""',
         'userName ne "ada@example.com"',
@@ -91,6 +95,17 @@ def test_lookup_request_one_query(scim_client, base, organization, request_check
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("filter_value", [5, True, ["x"], {"a": 1}])
+def test_search_non_string_filter_rejected(scim_client, base, organization, filter_value):
+    body = {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": filter_value}
+
+    response = scim_client.post(base + "/Users/.search", data=body, content_type="application/scim+json")
+
+    assert response.status_code == 400
+    assert response.json()["scimType"] == "invalidFilter"
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("parameters", "total", "items"),
     [({"count": 0}, 1, 0), ({"startIndex": 2}, 1, 0), ({"attributes": "userName"}, 1, 1)],
@@ -106,3 +121,24 @@ def test_lookup_request_paging(scim_client, base, organization, parameters, tota
     assert (body["totalResults"], body["itemsPerPage"]) == (total, items)
     if "attributes" in parameters:
         assert set(body["Resources"][0]) == {"id", "schemas", "userName"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "filter_text", ['userName eq "ada\\u0000@example.com"', 'externalId eq "00u\\u0000"', 'displayName co "a\\u0000"']
+)
+def test_filter_with_nul_rejected(scim_client, base, organization, filter_text):
+    response = scim_client.get(base + "/Users", {"filter": filter_text})
+
+    assert response.status_code == 400
+    assert response.json()["scimType"] == "invalidFilter"
+    assert "NUL" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_create_with_nul_rejected(scim_client, base, organization):
+    response = send(scim_client, "post", base + "/Users", okta_user("ada\u0000@example.com"))
+
+    assert response.status_code == 400
+    assert response.json()["scimType"] == "invalidValue"
+    assert not Person.objects.filter(organization=organization).exists()

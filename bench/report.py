@@ -206,9 +206,10 @@ command to reproduce the tables and the chart; `bin/bench --help` lists the opti
 
 - Machine: {machine_description()}; load generator, servers and PostgreSQL share it.
 - Versions: Python {platform.python_version()}, {versions}, {postgres_version()}.
-- Product: gunicorn with {arguments.workers} sync workers, PostgreSQL, DEBUG off, a SCIM bearer
-  token. Its query counts come from the X-Query-Count header that bench/settings.py adds.
-  They cover the work before the response. Each SCIM request then runs one more query,
+- Product: gunicorn with {arguments.workers} sync workers, PostgreSQL with
+  DATABASE_PREPARED_STATEMENTS=true, DEBUG off, a SCIM bearer token. Its query counts
+  come from the X-Query-Count header that bench/settings.py adds, and they cover the
+  work before the response. Each SCIM request then runs one more query,
   the provisioning activity INSERT, after its response has been sent.
 - scim2-server: the reference SCIM server of the python-scim project, in memory, run by its
   own `scim2-server` command (a threaded WSGI server in one process).

@@ -115,15 +115,15 @@ def test_env_database_postgresql(monkeypatch):
 def test_env_database_postgresql_prepares_repeated_queries(monkeypatch):
     monkeypatch.setenv("DB", "postgresql://app@127.0.0.1:5432/identity")
 
-    config = env_database("DB", "sqlite:///unused.sqlite3")
+    config = env_database("DB", "sqlite:///unused.sqlite3", prepared_statements=True)
 
     assert config["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
 
 
-def test_env_database_postgresql_without_prepared_statements(monkeypatch):
+def test_env_database_postgresql_prepared_statements_off(monkeypatch):
     monkeypatch.setenv("DB", "postgresql://app@127.0.0.1:5432/identity")
 
-    config = env_database("DB", "sqlite:///unused.sqlite3", prepared_statements=False)
+    config = env_database("DB", "sqlite:///unused.sqlite3")
 
     assert "server_side_binding" not in config.get("OPTIONS", {})
     assert "prepare_threshold" not in config.get("OPTIONS", {})
@@ -132,7 +132,7 @@ def test_env_database_postgresql_without_prepared_statements(monkeypatch):
 def test_env_database_sqlite_has_no_postgresql_options(monkeypatch):
     monkeypatch.setenv("DB", "sqlite:////tmp/identity.sqlite3")
 
-    config = env_database("DB", "sqlite:///unused.sqlite3")
+    config = env_database("DB", "sqlite:///unused.sqlite3", prepared_statements=True)
 
     assert config["CONN_MAX_AGE"] == 0
     assert "server_side_binding" not in config.get("OPTIONS", {})

@@ -62,7 +62,7 @@ DATABASES = {
     "default": env_database(
         "DATABASE_URL",
         f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}",
-        prepared_statements=env_bool("DATABASE_PREPARED_STATEMENTS", True),
+        prepared_statements=env_bool("DATABASE_PREPARED_STATEMENTS", False),
     ),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

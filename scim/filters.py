@@ -15,7 +15,7 @@ USER_FILTER_PARSER while it is being imported.
 import json
 import uuid
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils.dateparse import parse_datetime
@@ -219,8 +219,11 @@ def _text_comparison(field, case_insensitive, operator, value, display):
         raise InvalidFilter(f"The operator {operator!r} is not supported on {display!r}.")
     if operator in ("eq", "ne") and case_insensitive:
         # lower(field) = lower(value) can use the (organization, lower(user_name))
-        # unique index, which Django's iexact (UPPER(...) = UPPER(...)) cannot.
-        q = Q(Exact(Lower(field), (value or "").lower()))
+        # unique index, which Django's iexact (UPPER(...) = UPPER(...)) cannot. The
+        # database lowers both sides, as it does for the unique constraint: Python's
+        # lower() differs for some letters (a final Greek sigma, and all non-ASCII
+        # letters on SQLite).
+        q = Q(Exact(Lower(field), Lower(Value(value or ""))))
     elif operator in ("eq", "ne"):
         q = Q(**{field: value})
     else:

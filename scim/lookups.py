@@ -41,9 +41,7 @@ def unique_attribute_equality(filter_text):
     if not value or "\x00" in value:
         return None
     if match["attribute"].lower() == "username":
-        # As scim.filters compares it: lower(user_name) against the value in lower
-        # case, which is the expression of the unique index.
-        return "user_name", value.lower()
+        return "user_name", value
     return "external_id", value
 
 
@@ -64,9 +62,11 @@ def _lookup_sql(field):
             quote(model_field.column) for model_field in Person._meta.concrete_fields if not model_field.generated
         )
         column = quote(Person._meta.get_field(field).column)
-        compared = f"LOWER({column})" if field == "user_name" else column
+        # As scim.filters compares userName: the database lowers both sides, and
+        # LOWER(user_name) is the expression of the unique index.
+        comparison = f"LOWER({column}) = LOWER(%s)" if field == "user_name" else f"{column} = %s"
         _lookup_sql_by_field[field] = (
             f"SELECT {columns} FROM {quote(Person._meta.db_table)}"
-            f" WHERE {quote(Person._meta.get_field('organization').column)} = %s AND {compared} = %s"
+            f" WHERE {quote(Person._meta.get_field('organization').column)} = %s AND {comparison}"
         )
     return _lookup_sql_by_field[field]

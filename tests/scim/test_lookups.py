@@ -12,10 +12,10 @@ from tests.scim.helpers import okta_user, send
 @pytest.mark.parametrize(
     ("filter_text", "expected"),
     [
-        ('userName eq "Ada.Lovelace@Example.com"', ("user_name", "ada.lovelace@example.com")),
+        ('userName eq "Ada.Lovelace@Example.com"', ("user_name", "Ada.Lovelace@Example.com")),
         ('USERNAME EQ "ada@example.com"', ("user_name", "ada@example.com")),
         ('  userName  eq  "ada@example.com"  ', ("user_name", "ada@example.com")),
-        ('userName eq "Robert \\"Bob\\" Smith"', ("user_name", 'robert "bob" smith')),
+        ('userName eq "Robert \\"Bob\\" Smith"', ("user_name", 'Robert "Bob" Smith')),
         ('externalId eq "00uAbC123"', ("external_id", "00uAbC123")),
         ('externalid eq "00u1"', ("external_id", "00u1")),
     ],
@@ -59,6 +59,8 @@ def test_other_filters_not_read(filter_text):
         ('externalId eq "00UADA"', 0),
         ('externalId eq "00uInactive"', 1),
         ('userName eq "other-org@example.com"', 0),
+        ('userName eq "ΟΔΟΣ@example.gr"', 1),
+        ('userName eq "Émile@example.fr"', 1),
     ],
 )
 def test_lookup_matches_general_filter(organization, django_assert_num_queries, filter_text, matches):
@@ -66,6 +68,8 @@ def test_lookup_matches_general_filter(organization, django_assert_num_queries, 
     make_person(organization, user_name="grace@example.com", external_id="00uInactive", active=False)
     make_person(organization, user_name="ADA.LOVELACE@example.org", external_id="00uada")
     make_person(make_organization(), user_name="other-org@example.com", external_id="00uAda")
+    make_person(organization, user_name="ΟΔΟΣ@example.gr", external_id="00uGreek")
+    make_person(organization, user_name="Émile@example.fr", external_id="00uFrench")
     request = type("ScimRequest", (), {"scim_organization": organization})()
     expected = list(PersonFilter.search(filter_text, request))
 

@@ -30,7 +30,7 @@ from django_scim.adapters import SCIMUser
 
 from accounts.models import Person
 from scim.errors import InvalidValue
-from scim.filters import CORE_USER_URN, ENTERPRISE_USER_URN
+from scim.filters import CORE_USER_URN, ENTERPRISE_USER_URN, is_storable_text
 from scim.versions import etag
 
 SCIM_PATH = "identity_/api/scim/v2"
@@ -171,9 +171,8 @@ def _string(document, name, display=None, *, max_length=None):
         return ""
     if not isinstance(value, str):
         raise InvalidValue(f"The attribute {display!r} must be a string.")
-    if "\x00" in value:
-        # PostgreSQL text cannot store the NUL character.
-        raise InvalidValue(f"The attribute {display!r} must not contain the NUL character (U+0000).")
+    if not is_storable_text(value):
+        raise InvalidValue(f"The attribute {display!r} must not contain the NUL character (U+0000) or a lone surrogate.")
     if max_length is not None and len(value) > max_length:
         raise InvalidValue(f"The attribute {display!r} is longer than {max_length} characters.")
     return value

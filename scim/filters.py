@@ -198,10 +198,23 @@ def _constant_matches(constant, operator, value, display):
     }[operator]
 
 
+def is_storable_text(value):
+    """Return whether PostgreSQL can store `value`: no NUL character and no lone surrogate."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def field_comparison(field, kind, operator, value, display):
-    if isinstance(value, str) and "\x00" in value:
-        # No stored value contains it, and PostgreSQL rejects it as a query parameter.
-        raise InvalidFilter(f"The value compared with {display!r} must not contain the NUL character (U+0000).")
+    if isinstance(value, str) and not is_storable_text(value):
+        # No stored value contains these, and PostgreSQL rejects them as query parameters.
+        raise InvalidFilter(
+            f"The value compared with {display!r} must not contain the NUL character (U+0000) or a lone surrogate."
+        )
     if kind == "boolean":
         return _boolean_comparison(field, operator, value, display)
     if kind == "datetime":

@@ -16,9 +16,11 @@ import re
 from django.db import connection
 
 from accounts.models import Person
+from scim.filters import is_storable_text
 
+# Spaces only, as in the filter grammar of RFC 7644 §3.4.2.2.
 EQUALITY_FILTER = re.compile(
-    r'^\s*(?P<attribute>userName|externalId)\s+eq\s+(?P<value>"(?:[^"\\]|\\.)*")\s*$', re.IGNORECASE
+    r'^ *(?P<attribute>userName|externalId) +eq +(?P<value>"(?:[^"\\]|\\.)*") *$', re.IGNORECASE
 )
 
 
@@ -38,7 +40,7 @@ def unique_attribute_equality(filter_text):
         value = json.loads(match["value"])
     except ValueError:
         return None
-    if not value or "\x00" in value:
+    if not value or not is_storable_text(value):
         return None
     if match["attribute"].lower() == "username":
         return "user_name", value

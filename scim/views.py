@@ -151,6 +151,11 @@ class UserListMixin:
         if equality is not None:
             page = find_by_unique_attribute(self.organization.id, *equality)
             total_results = len(page)
+            if page:
+                self.request.scim_activity = {"person_id": page[0].id, "person_user_name": page[0].user_name}
+            elif equality[0] == "user_name":
+                # Provisioning activity shows whom the identity provider looked for.
+                self.request.scim_activity = {"person_user_name": equality[1]}
         else:
             people = Person.objects.filter(organization=self.organization)
             if parameters["filter"]:

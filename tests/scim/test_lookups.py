@@ -3,6 +3,7 @@
 import pytest
 
 from accounts.models import Person
+from audit.models import ProvisioningEvent
 from scim.filters import PersonFilter
 from scim.lookups import find_by_unique_attribute, unique_attribute_equality
 from tests.factories import make_organization, make_person
@@ -41,6 +42,8 @@ def test_equality_filter_read(filter_text, expected):
         'emails.value eq "ada@example.com"',
         'userName eq "bad \\q escape"',
         'userName eq "unterminated',
+        'userName\u00a0eq "ada@example.com"',
+        'userName eq "\\ud800"',
         "userName eq ada@example.com",
     ],
 )
@@ -129,14 +132,20 @@ def test_lookup_request_paging(scim_client, base, organization, parameters, tota
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "filter_text", ['userName eq "ada\\u0000@example.com"', 'externalId eq "00u\\u0000"', 'displayName co "a\\u0000"']
+    "filter_text",
+    [
+        'userName eq "ada\\u0000@example.com"',
+        'externalId eq "00u\\u0000"',
+        'displayName co "a\\u0000"',
+        'userName eq "\\ud800"',
+    ],
 )
-def test_filter_with_nul_rejected(scim_client, base, organization, filter_text):
+def test_unstorable_filter_value_rejected(scim_client, base, organization, filter_text):
     response = scim_client.get(base + "/Users", {"filter": filter_text})
 
     assert response.status_code == 400
     assert response.json()["scimType"] == "invalidFilter"
-    assert "NUL" in response.json()["detail"]
+    assert "NUL character (U+0000) or a lone surrogate" in response.json()["detail"]
 
 
 @pytest.mark.django_db
@@ -146,3 +155,15 @@ def test_create_with_nul_rejected(scim_client, base, organization):
     assert response.status_code == 400
     assert response.json()["scimType"] == "invalidValue"
     assert not Person.objects.filter(organization=organization).exists()
+
+
+@pytest.mark.django_db
+def test_lookup_names_person_in_activity(scim_client, base, organization):
+    person = make_person(organization, user_name="ada@example.com", external_id="00uAda")
+
+    scim_client.get(base + "/Users", {"filter": 'externalId eq "00uAda"'})
+    scim_client.get(base + "/Users", {"filter": 'userName eq "Nobody@example.com"'})
+
+    found, missing = ProvisioningEvent.objects.order_by("id")
+    assert (found.operation, found.person_id, found.person_user_name) == ("lookup", person.id, "ada@example.com")
+    assert (missing.operation, missing.person_id, missing.person_user_name) == ("lookup", None, "Nobody@example.com")

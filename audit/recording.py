@@ -37,6 +37,9 @@ class ProvisioningActivityMiddleware:
     the response has been sent (PEP 3333), so the identity provider does not wait for
     the commit. Django's test client closes each response before returning it. A failure
     to record is logged and never changes the response.
+
+    NOTE: a middleware listed before this one that returned another response object
+    would drop the recording, because only this response carries it.
     """
 
     def __init__(self, get_response):
@@ -69,8 +72,9 @@ class ProvisioningActivityMiddleware:
                     },
                 )
 
-        # HttpResponse.close() calls these before it sends request_finished, which may
-        # close the database connection.
+        # Django's HttpResponse.close() runs its _resource_closers before it sends
+        # request_finished, which may close the database connection. The test of the
+        # WSGI handler in tests/audit/test_recording.py fails if that changes.
         response._resource_closers.append(record)
         return response
 

@@ -116,7 +116,7 @@ _token_queries = {}
 
 
 def _token_query(connection):
-    """Return (SQL, [(model, field attnames, converters)]) of load_token_with_connection for a database."""
+    """Build once per database the SQL of load_token_with_connection, and each model's attnames and converters."""
     if connection.alias in _token_queries:
         return _token_queries[connection.alias]
     quote = connection.ops.quote_name

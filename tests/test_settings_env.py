@@ -112,7 +112,7 @@ def test_env_database_postgresql(monkeypatch):
     assert config["HOST"] == "127.0.0.1"
 
 
-def test_env_database_postgresql_prepares_repeated_queries(monkeypatch):
+def test_env_database_prepared_statements_on(monkeypatch):
     monkeypatch.setenv("DB", "postgresql://app@127.0.0.1:5432/identity")
 
     config = env_database("DB", "sqlite:///unused.sqlite3", prepared_statements=True)
@@ -120,7 +120,7 @@ def test_env_database_postgresql_prepares_repeated_queries(monkeypatch):
     assert config["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
 
 
-def test_env_database_postgresql_prepared_statements_off(monkeypatch):
+def test_env_database_prepared_statements_off(monkeypatch):
     monkeypatch.setenv("DB", "postgresql://app@127.0.0.1:5432/identity")
 
     config = env_database("DB", "sqlite:///unused.sqlite3")
@@ -129,7 +129,7 @@ def test_env_database_postgresql_prepared_statements_off(monkeypatch):
     assert "prepare_threshold" not in config.get("OPTIONS", {})
 
 
-def test_env_database_sqlite_has_no_postgresql_options(monkeypatch):
+def test_env_database_sqlite_options(monkeypatch):
     monkeypatch.setenv("DB", "sqlite:////tmp/identity.sqlite3")
 
     config = env_database("DB", "sqlite:///unused.sqlite3", prepared_statements=True)

@@ -1,19 +1,26 @@
-"""Create, replace, patch and delete people over SCIM, each in one transaction."""
+"""Create, replace, patch and delete people over SCIM. Each write commits whole or not at all."""
 
+import contextlib
 import logging
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Person
 from audit.models import AuditEvent, ProvisioningEvent
 from audit.trail import record_audit_event
 from scim.adapters import REQUIRED_ATTRIBUTES, ScimPerson
 from scim.errors import NotFound, Uniqueness
+from scim.lookups import find_by_unique_attribute
 from scim.patch import apply_operations
 from scim.versions import check_if_match
 
 logger = logging.getLogger("scim.people")
+
+# How many times a replace or patch starts again when another write changed the
+# person after its read. Then it locks the row (see _change_person).
+OPTIMISTIC_ATTEMPTS = 3
 
 # The fields a SCIM write can change; `version` increases when one of them does.
 SCIM_FIELDS = (
@@ -36,44 +43,43 @@ def find_person(organization, person_id, *, for_update=False):
     """Return the organization's person with this SCIM id, or raise NotFound."""
     if not _is_uuid(person_id):
         raise NotFound("No user has this id.")
-    people = Person.objects.select_for_update() if for_update else Person.objects
-    try:
-        return people.get(organization=organization, id=person_id)
-    except Person.DoesNotExist:
-        raise NotFound("No user has this id.") from None
+    if for_update:
+        found = Person.objects.select_for_update().filter(organization=organization, id=person_id)
+    else:
+        found = find_by_unique_attribute(organization.id, "id", person_id)
+    for person in found:
+        return person
+    raise NotFound("No user has this id.")
 
 
-@transaction.atomic
 def create_person(organization, document):
+    """Create a person with one INSERT outside any transaction. The unique constraints decide conflicts."""
     person = Person(organization=organization, source=Person.Source.DIRECTORY)
     ScimPerson(person).from_dict(document)
-    _save(person)
+    try:
+        with _recoverable():
+            person.save(force_insert=True)
+    except IntegrityError as error:
+        raise _uniqueness_error(error) from None
     return person
 
 
-@transaction.atomic
 def replace_person(organization, person_id, document, *, if_match=None):
     """Replace every mapped attribute (RFC 7644 §3.5.1); `active` stays when absent.
 
     Returns (person, operation), the operation being a ProvisioningEvent.Operation.
     """
-    person = find_person(organization, person_id, for_update=True)
-    check_if_match(person, if_match)
-    operation = _save_changes(person, lambda: ScimPerson(person).from_dict(document))
-    return person, operation
+    return _change_person(organization, person_id, if_match, lambda person: ScimPerson(person).from_dict(document))
 
 
-@transaction.atomic
 def patch_person(organization, person_id, operations, *, if_match=None):
     """Apply PATCH operations (RFC 7644 §3.5.2): all of them, or none on an error.
 
     Returns (person, operation), the operation being a ProvisioningEvent.Operation.
     """
-    person = find_person(organization, person_id, for_update=True)
-    check_if_match(person, if_match)
-    adapter = ScimPerson(person)
 
-    def apply():
+    def apply(person):
+        adapter = ScimPerson(person)
         document = adapter.to_document()
         # A person created here may lack externalId or displayName; PATCH must not
         # remove a required attribute, but need not add one that was never set.
@@ -81,8 +87,7 @@ def patch_person(organization, person_id, operations, *, if_match=None):
         apply_operations(document, operations)
         adapter.from_dict(document, required)
 
-    operation = _save_changes(person, apply)
-    return person, operation
+    return _change_person(organization, person_id, if_match, apply)
 
 
 @transaction.atomic
@@ -107,37 +112,81 @@ def delete_person(organization, person_id, *, if_match=None, request=None, clien
     return person
 
 
-def _save_changes(person, change):
-    """Apply `change` and save the person if a SCIM field changed; return the operation."""
-    before = _values(person)
+def _change_person(organization, person_id, if_match, change):
+    """Read the person, apply `change` to them and save the SCIM fields it changed.
+
+    Concurrency is optimistic. The UPDATE runs in autocommit and names the version it
+    read, so it changes nothing when another write came first. The write then starts
+    again from the person as that write left them, which gives 412 under If-Match
+    and 404 once the person is deleted. That costs two database round trips fewer
+    than BEGIN, SELECT ... FOR UPDATE, UPDATE and COMMIT. After OPTIMISTIC_ATTEMPTS
+    lost races the write locks the row, so it ends even while others keep writing
+    the same person.
+
+    Returns (person, operation), the operation being a ProvisioningEvent.Operation.
+    """
+    for _ in range(OPTIMISTIC_ATTEMPTS):
+        person = find_person(organization, person_id)
+        check_if_match(person, if_match)
+        operation, changed = _apply(person, change)
+        if not changed or _update_if_unchanged(person, changed):
+            return person, operation
+    with transaction.atomic():
+        person = find_person(organization, person_id, for_update=True)
+        check_if_match(person, if_match)
+        operation, changed = _apply(person, change)
+        if changed:
+            _update_if_unchanged(person, changed)
+        return person, operation
+
+
+def _apply(person, change):
+    """Apply `change` to the person; return the operation and the SCIM fields that changed."""
+    before = [getattr(person, field) for field in SCIM_FIELDS]
     was_active = person.active
-    change()
-    if _values(person) != before:
-        person.version += 1
-        _save(person)
+    change(person)
+    changed = [field for field, value in zip(SCIM_FIELDS, before) if getattr(person, field) != value]
     if was_active and not person.active:
-        return ProvisioningEvent.Operation.DEACTIVATE
+        return ProvisioningEvent.Operation.DEACTIVATE, changed
     if not was_active and person.active:
-        return ProvisioningEvent.Operation.REACTIVATE
-    return ProvisioningEvent.Operation.UPDATE
+        return ProvisioningEvent.Operation.REACTIVATE, changed
+    return ProvisioningEvent.Operation.UPDATE, changed
 
 
-def _values(person):
-    return tuple(getattr(person, field) for field in SCIM_FIELDS)
-
-
-def _save(person):
-    """Save the person; the database's unique constraints decide conflicts, races included."""
+def _update_if_unchanged(person, fields):
+    """Save `fields` with the next version if the row still has the version read; return whether it did."""
+    values = {field: getattr(person, field) for field in fields}
+    now = timezone.now()
     try:
-        # Every caller is inside an atomic block and gives up on a conflict, so no
-        # savepoint is needed to go on after the IntegrityError.
-        with transaction.atomic(savepoint=False):
-            person.save()
+        with _recoverable():
+            updated = Person.objects.filter(pk=person.pk, version=person.version).update(
+                **values, version=person.version + 1, updated_at=now
+            )
     except IntegrityError as error:
-        # The constraint name is in the database message; the message itself stays here.
-        if "external_id" in str(error):
-            raise Uniqueness("A user with this externalId already exists.") from None
-        raise Uniqueness("A user with this userName already exists (user names ignore letter case).") from None
+        raise _uniqueness_error(error) from None
+    if updated:
+        person.version += 1
+        person.updated_at = now
+    return bool(updated)
+
+
+def _recoverable():
+    """Return a context manager after whose IntegrityError the connection stays usable.
+
+    In autocommit a failed statement leaves nothing behind, so this adds no query.
+    Inside an atomic block (a caller's, or a test's) it is a savepoint.
+    """
+    if transaction.get_connection().in_atomic_block:
+        return transaction.atomic()
+    return contextlib.nullcontext()
+
+
+def _uniqueness_error(error):
+    """Return the Uniqueness error for an IntegrityError of a person's unique constraints."""
+    # The constraint name is in the database message; the message itself stays here.
+    if "external_id" in str(error):
+        return Uniqueness("A user with this externalId already exists.")
+    return Uniqueness("A user with this userName already exists (user names ignore letter case).")
 
 
 def _is_uuid(value):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from security.models import ScimBearerToken, ScimConnection
+from uipath_identity.rows import ModelColumns, fetch_instances
 
 TOKEN_PATTERN = re.compile(r"^scim_(?P<prefix>[A-Za-z0-9]{12})_(?P<secret>[A-Za-z0-9_-]{43})$")
 PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -73,10 +74,6 @@ def find_live_bearer_token(raw_token, now=None):
     return token
 
 
-# The token, its organization and the organization's SCIM connection, in that order.
-_JOINED_MODELS = ((ScimBearerToken, "token"), (Organization, "organization"), (ScimConnection, "scim_connection"))
-
-
 def load_token_with_connection(prefix, using=DEFAULT_DB_ALIAS):
     """Return the ScimBearerToken with `prefix`, its organization and SCIM connection cached, or None.
 
@@ -86,62 +83,45 @@ def load_token_with_connection(prefix, using=DEFAULT_DB_ALIAS):
     0.3 ms) than PostgreSQL took to execute it.
     """
     connection = connections[using]
-    sql, models = _token_query(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [prefix])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    instances = []
-    start = 0
-    for model, attnames, converters in models:
-        values = list(row[start : start + len(attnames)])
-        start += len(attnames)
-        for index, field_converters in converters:
-            for converter in field_converters:
-                values[index] = converter(values[index], None, connection)
-        # A missing SCIM connection comes back as a row of NULLs, id included.
-        instances.append(None if values[0] is None else model.from_db(using, attnames, values))
-    token, organization, scim_connection = instances
-    token.organization = organization
-    if scim_connection is not None:
-        organization.scim_connection = scim_connection
-    else:
-        # Cached as absent, as select_related does: reading it raises DoesNotExist without a query.
-        ScimConnection._meta.get_field("organization").remote_field.set_cached_value(organization, None)
-    return token
+    sql, columns = _token_query(connection)
+    for token, organization, scim_connection in fetch_instances(connection, sql, [prefix], columns):
+        token.organization = organization
+        if scim_connection is not None:
+            organization.scim_connection = scim_connection
+        else:
+            # Cached as absent, as select_related does: reading it raises DoesNotExist without a query.
+            ScimConnection._meta.get_field("organization").remote_field.set_cached_value(organization, None)
+        return token
+    return None
 
 
 _token_queries = {}
 
 
 def _token_query(connection):
-    """Build once per database the SQL of load_token_with_connection, and each model's attnames and converters."""
-    if connection.alias in _token_queries:
-        return _token_queries[connection.alias]
-    quote = connection.ops.quote_name
-    columns, models = [], []
-    for model, alias in _JOINED_MODELS:
-        fields = model._meta.concrete_fields
-        converters = []
-        for index, field in enumerate(fields):
-            field_converters = connection.ops.get_db_converters(field.get_col(alias)) + field.get_db_converters(connection)
-            if field_converters:
-                converters.append((index, field_converters))
-        columns += [f"{alias}.{quote(field.column)}" for field in fields]
-        models.append((model, [field.attname for field in fields], converters))
-    token_table, organization_table, connection_table = (quote(model._meta.db_table) for model, _ in _JOINED_MODELS)
-    organization_key = quote(ScimBearerToken._meta.get_field("organization").column)
-    connection_key = quote(ScimConnection._meta.get_field("organization").column)
-    organization_id = quote(Organization._meta.pk.column)
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {token_table} token"
-        f" INNER JOIN {organization_table} organization ON organization.{organization_id} = token.{organization_key}"
-        f" LEFT OUTER JOIN {connection_table} scim_connection ON scim_connection.{connection_key} = organization.{organization_id}"
-        f" WHERE token.{quote(ScimBearerToken._meta.get_field('prefix').column)} = %s"
-    )
-    _token_queries[connection.alias] = (sql, models)
-    return sql, models
+    """Build once per database the SQL of load_token_with_connection and the ModelColumns of its three models."""
+    if connection.alias not in _token_queries:
+        quote = connection.ops.quote_name
+        columns = [
+            ModelColumns(ScimBearerToken, "token", connection),
+            ModelColumns(Organization, "organization", connection),
+            ModelColumns(ScimConnection, "scim_connection", connection),
+        ]
+        token_table, organization_table, connection_table = (
+            quote(model._meta.db_table) for model in (ScimBearerToken, Organization, ScimConnection)
+        )
+        organization_key = quote(ScimBearerToken._meta.get_field("organization").column)
+        connection_key = quote(ScimConnection._meta.get_field("organization").column)
+        organization_id = quote(Organization._meta.pk.column)
+        sql = (
+            f"SELECT {', '.join(model_columns.select_list for model_columns in columns)} FROM {token_table} token"
+            f" INNER JOIN {organization_table} organization ON organization.{organization_id} = token.{organization_key}"
+            f" LEFT OUTER JOIN {connection_table} scim_connection"
+            f" ON scim_connection.{connection_key} = organization.{organization_id}"
+            f" WHERE token.{quote(ScimBearerToken._meta.get_field('prefix').column)} = %s"
+        )
+        _token_queries[connection.alias] = (sql, columns)
+    return _token_queries[connection.alias]
 
 
 def revoke_bearer_tokens(organization, *, prefix=None):

@@ -167,3 +167,25 @@ def test_lookup_names_person_in_activity(scim_client, base, organization):
     found, missing = ProvisioningEvent.objects.order_by("id")
     assert (found.operation, found.person_id, found.person_user_name) == ("lookup", person.id, "ada@example.com")
     assert (missing.operation, missing.person_id, missing.person_user_name) == ("lookup", None, "Nobody@example.com")
+
+
+def test_lookup_by_id_matches_orm(organization, django_assert_num_queries):
+    person = make_person(organization, user_name="ada@example.com", external_id="00uAda", email_primary=True)
+    make_person(organization)
+    expected = Person.objects.defer("search_text").get(pk=person.pk)
+
+    with django_assert_num_queries(1):
+        found = find_by_unique_attribute(organization.id, "id", str(person.id))
+
+    assert [vars_of(candidate) for candidate in found] == [vars_of(expected)]
+    assert found[0].get_deferred_fields() == {"search_text"}
+
+
+def test_lookup_by_id_in_other_organization(organization):
+    person = make_person(make_organization())
+
+    assert find_by_unique_attribute(organization.id, "id", str(person.id)) == []
+
+
+def vars_of(person):
+    return {name: value for name, value in vars(person).items() if name != "_state"}

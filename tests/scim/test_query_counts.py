@@ -81,8 +81,8 @@ def test_get_queries(scim_client, base, organization, request_check_queries, dja
 
 
 def test_post_queries(scim_client, base, request_check_queries, django_assert_num_queries):
-    # The service's atomic block (a savepoint and its release here, where the test runs
-    # inside a transaction; BEGIN and COMMIT in production) around the insert.
+    # The INSERT, here between a savepoint and its release because the test runs inside
+    # a transaction; in production it runs alone, in autocommit.
     with django_assert_num_queries(request_check_queries + 3):
         assert send(scim_client, "post", base + "/Users", okta_user()).status_code == 201
 
@@ -90,7 +90,8 @@ def test_post_queries(scim_client, base, request_check_queries, django_assert_nu
 def test_put_queries(scim_client, base, organization, request_check_queries, django_assert_num_queries):
     person = make_person(organization)
 
-    # The service's savepoint and its release around the locked person and the update.
+    # The person, then the UPDATE that names the version read, here between a savepoint
+    # and its release because the test runs inside a transaction.
     with django_assert_num_queries(request_check_queries + 4):
         response = send(scim_client, "put", f"{base}/Users/{person.id}", okta_user())
 
@@ -101,7 +102,7 @@ def test_patch_queries(scim_client, base, organization, request_check_queries, d
     person = make_person(organization)
     operations = [{"op": "replace", "path": "title", "value": f"Title {number}"} for number in range(20)]
 
-    # Twenty operations still save once.
+    # Twenty operations still save once: the person, the savepoint, the UPDATE and the release.
     with django_assert_num_queries(request_check_queries + 4):
         response = send(scim_client, "patch", f"{base}/Users/{person.id}", patch_body(*operations))
 

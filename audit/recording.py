@@ -15,6 +15,7 @@ import time
 from django.core.exceptions import RequestDataTooBig
 
 from accounts.models import Organization
+from audit.activity_writer import activity_writer
 from audit.models import ProvisioningEvent
 from audit.redaction import redact_body, redact_text
 from security.bearer_tokens import TOKEN_PATTERN
@@ -33,10 +34,12 @@ DISCOVERY_RESOURCES = ("/ServiceProviderConfig", "/ResourceTypes", "/Schemas")
 class ProvisioningActivityMiddleware:
     """Record each request under /{orgId}/identity_/api/scim/v2 once its response has been sent.
 
-    The INSERT runs when the server closes the response, which a WSGI server does once
-    the response has been sent (PEP 3333), so the identity provider does not wait for
-    the commit. Django's test client closes each response before returning it. A failure
-    to record is logged and never changes the response.
+    The row is recorded when the server closes the response, which a WSGI server does
+    once the response has been sent (PEP 3333), so the identity provider does not wait
+    for it. It is built and saved then, or queued for the next batch
+    (audit.activity_writer).
+    Django's test client closes each response before returning it. A failure to
+    record is logged and never changes the response.
 
     NOTE: a middleware listed before this one that returned another response object
     would drop the recording, because only this response carries it.
@@ -59,18 +62,40 @@ class ProvisioningActivityMiddleware:
         response = self.get_response(request)
         duration_ms = int((time.perf_counter() - started) * 1000)
 
-        def record():
+        def build():
             try:
-                record_provisioning_event(request, response, match, path, request_body, duration_ms)
+                event = provisioning_event(request, response, match, path, request_body, duration_ms)
             except Exception:
-                logger.exception(
-                    "provisioning_activity.record_failed",
-                    extra={
-                        "organization_id": match["organization_id"],
-                        "status": response.status_code,
-                        "request_id": getattr(request, "request_id", "-"),
-                    },
-                )
+                log_failure()
+                return None
+            if event is not None:
+                event.request_id = getattr(request, "request_id", "-")
+            return event
+
+        def log_failure():
+            logger.exception(
+                "provisioning_activity.record_failed",
+                extra={
+                    "organization_id": match["organization_id"],
+                    "status": response.status_code,
+                    "request_id": getattr(request, "request_id", "-"),
+                },
+            )
+
+        def record():
+            writer = activity_writer()
+            if writer is not None:
+                # The writer's thread builds the row too, so the worker goes back to
+                # serving requests at once.
+                writer.add(build)
+                return
+            event = build()
+            if event is None:
+                return
+            try:
+                event.save(force_insert=True)
+            except Exception:
+                log_failure()
 
         # Django's HttpResponse.close() runs its _resource_closers before it sends
         # request_finished, which may close the database connection. The test of the
@@ -79,8 +104,8 @@ class ProvisioningActivityMiddleware:
         return response
 
 
-def record_provisioning_event(request, response, match, path, request_body, duration_ms):
-    """Write the ProvisioningEvent of one SCIM request; return None for an unknown organization."""
+def provisioning_event(request, response, match, path, request_body, duration_ms):
+    """Return the unsaved ProvisioningEvent of one SCIM request, or None for an unknown organization."""
     organization = getattr(request, "scim_organization", None)
     if organization is None:
         organization = Organization.objects.filter(pk=match["organization_id"]).first()
@@ -98,7 +123,7 @@ def record_provisioning_event(request, response, match, path, request_body, dura
     activity = getattr(request, "scim_activity", None) or {}
     inferred = infer_activity(request.method, match["rest"] or "/", request.GET, request_data, response_data)
     error = response_data if response.status_code >= 400 and isinstance(response_data, dict) else {}
-    return ProvisioningEvent.objects.create(
+    return ProvisioningEvent(
         organization=organization,
         client=client_label(request),
         method=request.method,

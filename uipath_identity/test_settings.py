@@ -15,3 +15,6 @@ from uipath_identity.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
+# Each test runs in a transaction that the activity writer's thread could not see, so
+# rows are written one by one. tests/audit/test_activity_writer.py covers the batches.
+PROVISIONING_ACTIVITY_BATCH_MS = 0

@@ -108,7 +108,7 @@ def test_recording_failure_keeps_response(organization, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise RuntimeError("database unavailable")
 
-    monkeypatch.setattr("audit.recording.ProvisioningEvent.objects.create", broken)
+    monkeypatch.setattr("audit.recording.ProvisioningEvent.save", broken)
 
     with caplog.at_level(logging.ERROR):
         response = Client().get(scim_url(organization), HTTP_AUTHORIZATION="Bearer good")

@@ -107,7 +107,7 @@ def test_env_database_postgresql(monkeypatch):
 
     config = env_database("DB", "sqlite:///unused.sqlite3")
 
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "uipath_identity.postgresql"
     assert config["NAME"] == "identity"
     assert config["HOST"] == "127.0.0.1"
 

@@ -101,8 +101,8 @@ PREPARE_THRESHOLD = 5
 def env_database(name, default, *, prepared_statements=False):
     """Return a Django DATABASES entry parsed from a database URL.
 
-    PostgreSQL URLs (postgres:// or postgresql://) use Django's PostgreSQL backend,
-    which runs on psycopg 3 when it is installed. With `prepared_statements`, psycopg
+    PostgreSQL URLs (postgres:// or postgresql://) use Django's PostgreSQL backend
+    with a cheaper health check (uipath_identity.postgresql), on psycopg 3. With `prepared_statements`, psycopg
     binds parameters on the server and prepares a query once it has run
     PREPARE_THRESHOLD times on a connection, so PostgreSQL plans each of the SCIM
     API's queries once per connection rather than on every request. EXPLAIN ANALYZE
@@ -127,7 +127,11 @@ def env_database(name, default, *, prepared_statements=False):
         )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
-    if config["ENGINE"] == "django.db.backends.postgresql" and prepared_statements:
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, with a health check that skips its round trip when the
+        # server sent nothing (uipath_identity.postgresql).
+        config["ENGINE"] = "uipath_identity.postgresql"
+    if config["ENGINE"] == "uipath_identity.postgresql" and prepared_statements:
         options = config.setdefault("OPTIONS", {})
         options.setdefault("server_side_binding", True)
         options.setdefault("prepare_threshold", PREPARE_THRESHOLD)

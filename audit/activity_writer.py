@@ -10,7 +10,9 @@ interval and writes them together in one INSERT.
 A worker that stops normally (gunicorn's graceful stop or max-requests restart)
 writes its waiting rows before it exits. A worker that is killed (SIGKILL, the
 out-of-memory killer, gunicorn's timeout) loses the rows of its last
-PROVISIONING_ACTIVITY_BATCH_MS.
+PROVISIONING_ACTIVITY_BATCH_MS. Ids follow the INSERTs, so the rows of two workers
+within one interval get ids out of request order. `occurred_at` is still the time
+of each response. For these reasons batching is off unless the setting is above 0.
 """
 
 import atexit

@@ -13,6 +13,7 @@ import re
 import time
 
 from django.core.exceptions import RequestDataTooBig
+from django.utils import timezone
 
 from accounts.models import Organization
 from audit.activity_writer import activity_writer
@@ -61,10 +62,12 @@ class ProvisioningActivityMiddleware:
         started = time.perf_counter()
         response = self.get_response(request)
         duration_ms = int((time.perf_counter() - started) * 1000)
+        # Taken here, because a batched row is built later on the writer's thread.
+        occurred_at = timezone.now()
 
         def build():
             try:
-                event = provisioning_event(request, response, match, path, request_body, duration_ms)
+                event = provisioning_event(request, response, match, path, request_body, duration_ms, occurred_at)
             except Exception:
                 log_failure()
                 return None
@@ -104,7 +107,7 @@ class ProvisioningActivityMiddleware:
         return response
 
 
-def provisioning_event(request, response, match, path, request_body, duration_ms):
+def provisioning_event(request, response, match, path, request_body, duration_ms, occurred_at):
     """Return the unsaved ProvisioningEvent of one SCIM request, or None for an unknown organization."""
     organization = getattr(request, "scim_organization", None)
     if organization is None:
@@ -125,6 +128,7 @@ def provisioning_event(request, response, match, path, request_body, duration_ms
     error = response_data if response.status_code >= 400 and isinstance(response_data, dict) else {}
     return ProvisioningEvent(
         organization=organization,
+        occurred_at=occurred_at,
         client=client_label(request),
         method=request.method,
         path=storable(redact_text(path))[:1000],

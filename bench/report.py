@@ -207,10 +207,11 @@ command to reproduce the tables and the chart; `bin/bench --help` lists the opti
 - Machine: {machine_description()}; load generator, servers and PostgreSQL share it.
 - Versions: Python {platform.python_version()}, {versions}, {postgres_version()}.
 - Product: gunicorn with {arguments.workers} sync workers, PostgreSQL with
-  DATABASE_PREPARED_STATEMENTS=true, DEBUG off, a SCIM bearer token. Its query counts
-  come from the X-Query-Count header that bench/settings.py adds, and they cover the
-  work before the response. Each worker also writes the provisioning activity rows of
-  its SCIM requests, one INSERT per batch of up to 50 ms (PROVISIONING_ACTIVITY_BATCH_MS).
+  DATABASE_PREPARED_STATEMENTS=true and PROVISIONING_ACTIVITY_BATCH_MS=50 (both off by
+  default), DEBUG off, a SCIM bearer token. Its query counts come from the
+  X-Query-Count header that bench/settings.py adds, and they cover the work before
+  the response. Each worker also writes the provisioning activity rows of its SCIM
+  requests, one INSERT per batch of 50 ms.
 - scim2-server: the reference SCIM server of the python-scim project, in memory, run by its
   own `scim2-server` command (a threaded WSGI server in one process).
 - Floor: bench/floor.py, a bare WSGI app under the same gunicorn that answers the userName

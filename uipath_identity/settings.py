@@ -227,7 +227,7 @@ OAUTH2_PROVIDER = {
 PROVISIONING_ACTIVITY_RETENTION_DAYS = env_int("PROVISIONING_ACTIVITY_RETENTION_DAYS", 30, minimum=1)
 # Milliseconds that provisioning activity rows wait in memory to be written together
 # (audit.activity_writer). With 0, each row is written after its own response.
-PROVISIONING_ACTIVITY_BATCH_MS = env_int("PROVISIONING_ACTIVITY_BATCH_MS", 50, minimum=0)
+PROVISIONING_ACTIVITY_BATCH_MS = env_int("PROVISIONING_ACTIVITY_BATCH_MS", 0, minimum=0)
 
 # "console" is readable in a terminal; "json" is one object per line for log shippers.
 LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG or DEMO_MODE else "json")

@@ -11,6 +11,7 @@ from functools import partial
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from audit import activity_writer as writer_module
 from audit.activity_writer import BatchedActivityWriter, activity_writer
@@ -63,6 +64,20 @@ def test_requests_recorded_in_one_batch(batch_sizes):
     assert batch_sizes == [3]
     paths = list(ProvisioningEvent.objects.order_by("id").values_list("path", flat=True))
     assert paths == [scim_url(organization, rest) for rest in rests]
+
+
+@override_settings(PROVISIONING_ACTIVITY_BATCH_MS=NEVER_MS)
+def test_batched_row_keeps_response_time():
+    organization = make_organization()
+    before_request = timezone.now()
+    Client().get(scim_url(organization), HTTP_AUTHORIZATION="Bearer good")
+    after_request = timezone.now()
+    time.sleep(0.2)
+
+    activity_writer().stop()
+
+    occurred_at = ProvisioningEvent.objects.get().occurred_at
+    assert before_request <= occurred_at <= after_request
 
 
 @override_settings(PROVISIONING_ACTIVITY_BATCH_MS=20)

@@ -4,7 +4,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Person
@@ -105,9 +105,11 @@ def _fill_blank_profile_fields(person, assertion):
             setattr(person, field_name, value)
             changed.append(field_name)
     if changed:
-        # The filled fields are SCIM attributes, so the SCIM version changes too.
-        person.version += 1
+        # The filled fields are SCIM attributes, so the SCIM version changes too. It
+        # increases in the database, because SCIM writes check it without a row lock.
+        person.version = F("version") + 1
         person.save(update_fields=[*changed, "version", "updated_at"])
+        person.refresh_from_db(fields=["version"])
 
 
 def _ensure_auth_user(person):

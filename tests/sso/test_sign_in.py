@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Person
 from sso.models import AuthnRequestRecord, ConsumedAssertion, SamlIdentity
-from sso.saml import DIRECTORY_ID_CLAIM, EMAIL_CLAIM
+from sso.linking import _fill_blank_profile_fields
+from sso.saml import DIRECTORY_ID_CLAIM, EMAIL_CLAIM, JOB_TITLE_CLAIM
 from tests.factories import make_person
 from tests.sso.identity_provider import TestIdentityProvider
 
@@ -541,3 +542,16 @@ def test_acs_relinks_person_of_former_identity_provider(
     identity = SamlIdentity.objects.get(person=person)
     assert identity.issuer == identity_provider.entity_id
     assert identity.subject == "ada@example.com"
+
+
+def test_profile_fill_increases_current_version(organization):
+    person = provisioned_person(organization, job_title="")
+    # A SCIM write changed the person after sign-in loaded them.
+    Person.objects.filter(pk=person.pk).update(version=5)
+    assertion = type("Assertion", (), {"first": lambda self, claim: "Analyst" if claim == JOB_TITLE_CLAIM else ""})()
+
+    _fill_blank_profile_fields(person, assertion)
+
+    person.refresh_from_db()
+    assert person.job_title == "Analyst"
+    assert person.version == 6

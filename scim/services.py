@@ -18,8 +18,8 @@ from scim.versions import check_if_match
 
 logger = logging.getLogger("scim.people")
 
-# How many times a replace or patch starts again when another write changed the
-# person after its read. Then it locks the row (see _change_person).
+# How many unlocked attempts a replace or patch makes while other writes keep changing
+# the person after its read. Then it locks the row (see _change_person).
 OPTIMISTIC_ATTEMPTS = 3
 
 # The fields a SCIM write can change; `version` increases when one of them does.
@@ -141,7 +141,7 @@ def _change_person(organization, person_id, if_match, change):
 
 
 def _apply(person, change):
-    """Apply `change` to the person; return the operation and the SCIM fields that changed."""
+    """Apply `change` to the person and return the operation and the SCIM fields that changed."""
     before = [getattr(person, field) for field in SCIM_FIELDS]
     was_active = person.active
     change(person)
@@ -154,7 +154,7 @@ def _apply(person, change):
 
 
 def _update_if_unchanged(person, fields):
-    """Save `fields` with the next version if the row still has the version read; return whether it did."""
+    """Save `fields` with the next version if the row still has the version read, and return whether it did."""
     values = {field: getattr(person, field) for field in fields}
     now = timezone.now()
     try:
@@ -183,7 +183,7 @@ def _recoverable():
 
 def _uniqueness_error(error):
     """Return the Uniqueness error for an IntegrityError of a person's unique constraints."""
-    # The constraint name is in the database message; the message itself stays here.
+    # The constraint name is in the database message, which stays out of the response.
     if "external_id" in str(error):
         return Uniqueness("A user with this externalId already exists.")
     return Uniqueness("A user with this userName already exists (user names ignore letter case).")

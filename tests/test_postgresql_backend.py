@@ -1,17 +1,22 @@
-"""The health check of uipath_identity.postgresql: no round trip unless the server sent something."""
+"""uipath_identity.postgresql: the health check without a round trip, and timestamps parsed in C."""
 
+import datetime
 import select
 import time
 
 import psycopg
 import pytest
 from django.db import connection, connections
+from django.db.backends.postgresql.psycopg_any import register_tzloader
 from django.test import Client
+from psycopg.pq import Format
+from psycopg_binary import _psycopg
 
 from security.bearer_tokens import issue_bearer_token
 from security.connections import enable_with_bearer_token
 from tests.factories import make_organization
 from tests.scim.conftest import scim_base_path
+from uipath_identity.postgresql.base import UtcTimestamptzLoader
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,3 +97,33 @@ def test_scim_request_after_server_restart():
 
     assert response.status_code == 200
     assert response.json()["totalResults"] == 0
+
+
+TIMESTAMPS_SQL = (
+    "SELECT '2026-12-05 03:20:02.381280+00'::timestamptz, '2020-06-01 12:00:00+02'::timestamptz,"
+    " '0001-01-01 00:00:00+00'::timestamptz, '9999-12-31 23:59:59.999999+00'::timestamptz, NULL::timestamptz"
+)
+
+
+def test_timestamptz_loader_under_utc_is_the_c_loader():
+    with connection.cursor() as cursor:
+        loader = cursor.cursor.adapters.get_loader(1184, Format.TEXT)
+
+    assert loader is UtcTimestamptzLoader
+    assert isinstance(loader(1184, cursor.cursor).load.__self__, _psycopg.TimestamptzLoader)
+    assert connection.connection.info.parameter_status("TimeZone") == "UTC"
+
+
+def test_timestamptz_values_equal_those_of_djangos_loader():
+    with connection.cursor() as cursor:
+        cursor.execute(TIMESTAMPS_SQL)
+        fast = cursor.fetchone()
+    with connection.cursor() as cursor:
+        register_tzloader(datetime.timezone.utc, cursor.cursor)
+        cursor.execute(TIMESTAMPS_SQL)
+        django_loaded = cursor.fetchone()
+
+    assert fast == django_loaded
+    assert fast[1] == datetime.datetime(2020, 6, 1, 10, 0, tzinfo=datetime.timezone.utc)
+    assert [value.tzinfo for value in fast[:4]] == [datetime.timezone.utc] * 4
+    assert fast[4] is None

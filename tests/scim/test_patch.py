@@ -3,6 +3,8 @@
 import pytest
 
 from accounts.models import Person
+from scim.errors import InvalidPath
+from scim.patch import parse_path
 from tests.factories import make_person
 from tests.scim.helpers import ENTERPRISE_USER, assert_scim_error, okta_user, patch_body, send
 
@@ -169,3 +171,29 @@ def test_patch_two_people_without_external_id(scim_client, base, organization):
         assert response.status_code == 200
 
     assert Person.objects.filter(organization=organization, external_id__isnull=True).count() == 2
+
+
+def test_parse_path_keeps_parsed_paths():
+    first = parse_path('emails[type eq "work"].value')
+
+    assert parse_path('emails[type eq "work"].value') is first
+    assert (first.attribute, first.sub_attribute, first.urn) == ("emails", "value", None)
+
+
+def test_parse_path_rejects_invalid_path_each_time():
+    for _ in range(2):
+        with pytest.raises(InvalidPath):
+            parse_path("name.givenName.extra")
+
+
+def test_patch_with_same_value_filter_path_twice(scim_client, base, user):
+    """A kept Path serves the next request unchanged: the filter of the first is not consumed."""
+    operation = {"op": "replace", "path": 'emails[type eq "work"].value', "value": "second@example.com"}
+    assert patch(scim_client, base, user, operation).status_code == 200
+    operation["value"] = "third@example.com"
+
+    response = patch(scim_client, base, user, operation)
+
+    assert response.status_code == 200
+    assert [email["value"] for email in response.json()["emails"] if email["type"] == "work"] == ["third@example.com"]
+    assert Person.objects.get(pk=user["id"]).email == "third@example.com"

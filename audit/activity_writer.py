@@ -5,12 +5,12 @@ commit after its response. On a two-core machine with a sequential client, that
 added about 0.3 ms to the p50 of a userName lookup and of a PATCH, because the
 worker and PostgreSQL spent that CPU while the next request was being served. With PROVISIONING_ACTIVITY_BATCH_MS
 above 0, a thread of the worker process builds the rows that arrived within that
-interval and writes them together in one INSERT.
+interval and writes them together, with one COPY on PostgreSQL.
 
 A worker that stops normally (gunicorn's graceful stop or max-requests restart)
 writes its waiting rows before it exits. A worker that is killed (SIGKILL, the
 out-of-memory killer, gunicorn's timeout) loses the rows of its last
-PROVISIONING_ACTIVITY_BATCH_MS. Ids follow the INSERTs, so the rows of two workers
+PROVISIONING_ACTIVITY_BATCH_MS. Ids follow the order of writing, so the rows of two workers
 within one interval get ids out of request order. `occurred_at` is still the time
 of each response. For these reasons batching is off unless the setting is above 0.
 """
@@ -29,7 +29,7 @@ logger = logging.getLogger("audit.recording")
 # Rows waiting in one process beyond this many are dropped and logged, so a database
 # that is down cannot make a worker's memory grow without bound.
 MAX_WAITING_ROWS = 10_000
-# Rows per INSERT. A busier process writes several INSERTs one after another.
+# Rows per batch. A busier process writes several batches one after another.
 MAX_BATCH_ROWS = 500
 
 
@@ -98,11 +98,11 @@ class BatchedActivityWriter:
 
 
 def write_rows(events):
-    """INSERT the events together, or when that fails, one by one, logging each row that fails."""
+    """Write the events together, or when that fails, one by one, logging each row that fails."""
     if not events:
         return
     try:
-        ProvisioningEvent.objects.bulk_create(events)
+        insert_together(events)
         return
     except Exception:
         # One row may fail alone, as when its organization was deleted meanwhile. The
@@ -122,6 +122,26 @@ def write_rows(events):
             )
         # A failed statement may leave the connection unusable, so the next row reconnects.
         release_connections()
+
+
+def insert_together(events):
+    """Write unsaved events in one statement: COPY on PostgreSQL, bulk_create elsewhere.
+
+    Django's bulk_create sends each column to PostgreSQL as one array parameter
+    (INSERT ... SELECT FROM UNNEST), and psycopg escapes every double quote of the
+    JSON bodies for the array's text form in Python. A batch of 15 PUT rows took
+    9 ms of CPU that way and 2 ms with COPY, whose rows psycopg formats in C.
+    """
+    connection = connections[ProvisioningEvent.objects.db]
+    if connection.vendor != "postgresql":
+        ProvisioningEvent.objects.bulk_create(events)
+        return
+    fields = [field for field in ProvisioningEvent._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    statement = f"COPY {connection.ops.quote_name(ProvisioningEvent._meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for event in events:
+            copy.write_row([field.get_db_prep_save(field.pre_save(event, True), connection) for field in fields])
 
 
 def release_connections():

@@ -211,7 +211,7 @@ command to reproduce the tables and the chart; `bin/bench --help` lists the opti
   default), DEBUG off, a SCIM bearer token. Its query counts come from the
   X-Query-Count header that bench/settings.py adds, and they cover the work before
   the response. Each worker also writes the provisioning activity rows of its SCIM
-  requests, one INSERT per batch of 50 ms.
+  requests, one COPY per batch of 50 ms.
 - scim2-server: the reference SCIM server of the python-scim project, in memory, run by its
   own `scim2-server` command (a threaded WSGI server in one process).
 - Floor: bench/floor.py, a bare WSGI app under the same gunicorn that answers the userName

@@ -111,6 +111,30 @@ def test_failing_row_lost_alone(caplog):
     assert failure.organization_id == str(unknown_organization_id)
 
 
+def test_rows_written_together_keep_every_character():
+    organization = make_organization()
+    person_id = uuid.uuid4()
+    occurred_at = timezone.now()
+    body = '{"userName": "tab\\there", "note": "line\\nbreak \\\\ \\\\N \\"quoted\\" Ünïcødé 東京"}'
+    written = [
+        ProvisioningEvent(
+            organization=organization, occurred_at=occurred_at, client="bearer token abc", method="PUT",
+            path="/Users/x?y=1", operation=ProvisioningEvent.Operation.UPDATE, person_id=person_id,
+            person_user_name="a\tb\nc\\d", status=200, duration_ms=7, request_body=body,
+            response_body="plain\r\ntext\t\\N",
+        ),
+        event(organization.id, status=404),
+    ]
+
+    writer_module.insert_together(written)
+
+    first, second = ProvisioningEvent.objects.filter(organization=organization).order_by("id")
+    assert (first.occurred_at, first.person_id, first.person_user_name) == (occurred_at, person_id, "a\tb\nc\\d")
+    assert (first.request_body, first.response_body) == (body, "plain\r\ntext\t\\N")
+    assert (first.status, first.duration_ms, first.operation) == (200, 7, "update")
+    assert (second.status, second.person_id, second.request_body, second.group_id) == (404, None, "", None)
+
+
 def test_rows_beyond_limit_dropped(monkeypatch, caplog):
     monkeypatch.setattr(writer_module, "MAX_WAITING_ROWS", 2)
     organization = make_organization()

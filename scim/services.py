@@ -1,10 +1,11 @@
 """Create, replace, patch and delete people over SCIM. Each write commits whole or not at all."""
 
 import contextlib
+import functools
 import logging
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from accounts.models import Person
@@ -155,19 +156,39 @@ def _apply(person, change):
 
 def _update_if_unchanged(person, fields):
     """Save `fields` with the next version if the row still has the version read, and return whether it did."""
-    values = {field: getattr(person, field) for field in fields}
     now = timezone.now()
+    sql, model_fields = _versioned_update_statement(connection.alias, tuple(fields))
+    values = [getattr(person, field) for field in fields] + [person.version + 1, now, person.pk, person.version]
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(model_fields, values)]
     try:
-        with _recoverable():
-            updated = Person.objects.filter(pk=person.pk, version=person.version).update(
-                **values, version=person.version + 1, updated_at=now
-            )
+        with _recoverable(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            updated = cursor.rowcount
     except IntegrityError as error:
         raise _uniqueness_error(error) from None
     if updated:
         person.version += 1
         person.updated_at = now
     return bool(updated)
+
+
+@functools.lru_cache(maxsize=256)
+def _versioned_update_statement(alias, fields):
+    """Return the SQL of _update_if_unchanged for these fields, and the model field of each parameter.
+
+    Built once per set of changed fields: the ORM compiled the same UPDATE anew on
+    every request, which took about 0.2 ms of CPU, more than PostgreSQL took to
+    run it. `alias` keys the cache by database, whose quoting may differ.
+    """
+    quote = connections[alias].ops.quote_name
+    assigned = [Person._meta.get_field(name) for name in (*fields, "version", "updated_at")]
+    keys = [Person._meta.pk, Person._meta.get_field("version")]
+    sql = (
+        f"UPDATE {quote(Person._meta.db_table)}"
+        f" SET {', '.join(f'{quote(field.column)} = %s' for field in assigned)}"
+        f" WHERE {' AND '.join(f'{quote(field.column)} = %s' for field in keys)}"
+    )
+    return sql, assigned + keys
 
 
 def _recoverable():

@@ -54,14 +54,22 @@ def find_person(organization, person_id, *, for_update=False):
 
 
 def create_person(organization, document):
-    """Create a person with one INSERT outside any transaction. The unique constraints decide conflicts."""
+    """Create a person with one INSERT outside any transaction. The unique constraints decide conflicts.
+
+    The instance is saved as Model.save() leaves it, except that its generated
+    search column is not loaded: reading it would cost a query.
+    """
     person = Person(organization=organization, source=Person.Source.DIRECTORY)
     ScimPerson(person).from_dict(document)
+    sql, fields = _insert_statement(connection.alias)
+    params = [field.get_db_prep_save(field.pre_save(person, True), connection) for field in fields]
     try:
-        with _recoverable():
-            person.save(force_insert=True)
+        with _recoverable(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
     except IntegrityError as error:
         raise _uniqueness_error(error) from None
+    person._state.adding = False
+    person._state.db = connection.alias
     return person
 
 
@@ -170,6 +178,24 @@ def _update_if_unchanged(person, fields):
         person.version += 1
         person.updated_at = now
     return bool(updated)
+
+
+@functools.lru_cache(maxsize=8)
+def _insert_statement(alias):
+    """Return the INSERT of create_person and the model field of each parameter.
+
+    Built once per database. Model.save(force_insert=True) compiled the same INSERT
+    on every POST, which with its other steps took about 0.25 ms of CPU. Unlike
+    save(), it does not read back the generated search column, which only the
+    Users tab uses.
+    """
+    quote = connections[alias].ops.quote_name
+    fields = [field for field in Person._meta.concrete_fields if not field.generated]
+    sql = (
+        f"INSERT INTO {quote(Person._meta.db_table)} ({', '.join(quote(field.column) for field in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    return sql, fields
 
 
 @functools.lru_cache(maxsize=256)

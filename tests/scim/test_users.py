@@ -6,6 +6,7 @@ import pytest
 
 from accounts.models import Person
 from audit.models import AuditEvent, ProvisioningEvent
+from scim import services
 from tests.factories import make_person
 from tests.scim.helpers import CORE_USER, ENTERPRISE_USER, assert_scim_error, okta_user, send
 
@@ -58,6 +59,9 @@ def test_post_creates_person_with_every_mapped_attribute(scim_client, base, orga
     assert person.source == Person.Source.DIRECTORY
     assert person.active is True
     assert person.user_id is None
+    assert person.search_text == "grace@example.com grace@example.com Grace Hopper Grace Hopper"
+    assert person.version == 1
+    assert body["meta"]["created"] == person.created_at.isoformat().replace("+00:00", "Z")
 
 
 def test_post_never_echoes_or_logs_password(scim_client, base, caplog):
@@ -327,3 +331,12 @@ def test_unexpected_error_is_generic_500(scim_client, base, monkeypatch):
 
     error = assert_scim_error(response, 500)
     assert "accounts_person" not in error["detail"]
+
+
+def test_create_person_returns_saved_instance(organization):
+    person = services.create_person(organization, full_user())
+
+    assert person._state.adding is False
+    assert person._state.db == "default"
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.created_at, stored.updated_at) == (person.created_at, person.updated_at)

@@ -3,7 +3,6 @@
 import contextlib
 import functools
 import logging
-import uuid
 
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
@@ -13,7 +12,7 @@ from audit.models import AuditEvent, ProvisioningEvent
 from audit.trail import record_audit_event
 from scim.adapters import REQUIRED_ATTRIBUTES, ScimPerson
 from scim.errors import NotFound, Uniqueness
-from scim.lookups import find_by_unique_attribute
+from scim.lookups import find_by_unique_attribute, is_uuid
 from scim.patch import apply_operations
 from scim.versions import check_if_match
 
@@ -40,14 +39,18 @@ SCIM_FIELDS = (
 )
 
 
-def find_person(organization, person_id, *, for_update=False):
-    """Return the organization's person with this SCIM id, or raise NotFound."""
-    if not _is_uuid(person_id):
+def find_person(organization, person_id, *, for_update=False, joined_read=None):
+    """Return the organization's person with this SCIM id, or raise NotFound.
+
+    `joined_read` is the read by id that the request's bearer token query ran, if any
+    (scim.lookups.joined_person_read).
+    """
+    if not is_uuid(person_id):
         raise NotFound("No user has this id.")
     if for_update:
         found = Person.objects.select_for_update().filter(organization=organization, id=person_id)
     else:
-        found = find_by_unique_attribute(organization.id, "id", person_id)
+        found = find_by_unique_attribute(organization.id, "id", person_id, joined_read=joined_read)
     for person in found:
         return person
     raise NotFound("No user has this id.")
@@ -73,15 +76,17 @@ def create_person(organization, document):
     return person
 
 
-def replace_person(organization, person_id, document, *, if_match=None):
+def replace_person(organization, person_id, document, *, if_match=None, joined_read=None):
     """Replace every mapped attribute (RFC 7644 §3.5.1); `active` stays when absent.
 
     Returns (person, operation), the operation being a ProvisioningEvent.Operation.
     """
-    return _change_person(organization, person_id, if_match, lambda person: ScimPerson(person).from_dict(document))
+    return _change_person(
+        organization, person_id, if_match, lambda person: ScimPerson(person).from_dict(document), joined_read
+    )
 
 
-def patch_person(organization, person_id, operations, *, if_match=None):
+def patch_person(organization, person_id, operations, *, if_match=None, joined_read=None):
     """Apply PATCH operations (RFC 7644 §3.5.2): all of them, or none on an error.
 
     Returns (person, operation), the operation being a ProvisioningEvent.Operation.
@@ -96,7 +101,7 @@ def patch_person(organization, person_id, operations, *, if_match=None):
         apply_operations(document, operations)
         adapter.from_dict(document, required)
 
-    return _change_person(organization, person_id, if_match, apply)
+    return _change_person(organization, person_id, if_match, apply, joined_read)
 
 
 @transaction.atomic
@@ -121,7 +126,7 @@ def delete_person(organization, person_id, *, if_match=None, request=None, clien
     return person
 
 
-def _change_person(organization, person_id, if_match, change):
+def _change_person(organization, person_id, if_match, change, joined_read=None):
     """Read the person, apply `change` to them and save the SCIM fields it changed.
 
     Concurrency is optimistic. The UPDATE runs in autocommit and names the version it
@@ -135,7 +140,9 @@ def _change_person(organization, person_id, if_match, change):
     Returns (person, operation), the operation being a ProvisioningEvent.Operation.
     """
     for _ in range(OPTIMISTIC_ATTEMPTS):
-        person = find_person(organization, person_id)
+        person = find_person(organization, person_id, joined_read=joined_read)
+        # A later attempt reads what the write that came first left.
+        joined_read = None
         check_if_match(person, if_match)
         operation, changed = _apply(person, change)
         if not changed or _update_if_unchanged(person, changed):
@@ -234,11 +241,3 @@ def _uniqueness_error(error):
     if "external_id" in str(error):
         return Uniqueness("A user with this externalId already exists.")
     return Uniqueness("A user with this userName already exists (user names ignore letter case).")
-
-
-def _is_uuid(value):
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True

@@ -38,7 +38,7 @@ from scim.errors import (
     error_response,
 )
 from scim.filters import PersonFilter
-from scim.lookups import find_by_unique_attribute, unique_attribute_equality
+from scim.lookups import find_by_unique_attribute, joined_person_read, unique_attribute_equality
 from scim.paging import page_and_total
 from security.scim_access import authenticate_scim_request
 
@@ -57,12 +57,13 @@ def scim_response(document, *, status=200, location=None):
     return response
 
 
-def authenticated_organization(request, organization_id):
+def authenticated_organization(request, organization_id, joined_read=None):
     """Return the organization named in the URL if the request carries one of its tokens.
 
-    The authenticated client is kept as request.scim_caller.
+    The authenticated client is kept as request.scim_caller. A bearer token's query
+    also runs `joined_read` (security.bearer_tokens.JoinedRead), if given.
     """
-    caller = authenticate_scim_request(request, organization_id)
+    caller = authenticate_scim_request(request, organization_id, joined_read=joined_read)
     if caller is None:
         logger.warning(
             "scim.authentication_rejected",
@@ -82,7 +83,8 @@ class ScimView(django_scim_views.SCIMView):
     def dispatch(self, request, *args, organization_id, **kwargs):
         self.request, self.args, self.kwargs = request, args, kwargs
         try:
-            self.organization = authenticated_organization(request, organization_id)
+            self.joined_read = self.person_read_for_token_query(request, kwargs)
+            self.organization = authenticated_organization(request, organization_id, self.joined_read)
             request.scim_organization = self.organization
             if request.method.lower() not in self.http_method_names:
                 raise MethodNotAllowed(
@@ -100,6 +102,14 @@ class ScimView(django_scim_views.SCIMView):
                 "scim.request_failed", extra={"organization_id": organization_id, "method": request.method}
             )
             return error_response(InternalError("The server could not complete the SCIM request."))
+
+    def person_read_for_token_query(self, request, url_kwargs):
+        """Return the JoinedRead of the person this request will read first, or None.
+
+        The bearer token check runs it in its own query, which saves the request a
+        query and a round trip. It must not raise: it runs before authentication.
+        """
+        return None
 
     def allowed_methods(self, url_kwargs):
         """Return the methods of this endpoint for the Allow header of a 405."""
@@ -149,7 +159,7 @@ class UserListMixin:
         start_index, count = page_bounds(parameters["startIndex"], parameters["count"])
         equality = unique_attribute_equality(parameters["filter"]) if start_index == 1 and count else None
         if equality is not None:
-            page = find_by_unique_attribute(self.organization.id, *equality)
+            page = find_by_unique_attribute(self.organization.id, *equality, joined_read=self.joined_read)
             total_results = len(page)
             if page:
                 self.request.scim_activity = {"person_id": page[0].id, "person_user_name": page[0].user_name}
@@ -190,6 +200,17 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
     http_method_names = ["get", "post", "put", "patch", "delete"]
     serves_collection_and_items = True
 
+    def person_read_for_token_query(self, request, url_kwargs):
+        # GET, PUT and PATCH of /Users/{id} read the person by id. A lookup of
+        # /Users by userName or externalId reads the one person it may find.
+        person_id = url_kwargs.get("uuid")
+        if person_id is not None:
+            return joined_person_read("id", person_id) if request.method in ("GET", "PUT", "PATCH") else None
+        if request.method == "GET":
+            equality = unique_attribute_equality(request.GET.get("filter"))
+            return joined_person_read(*equality) if equality is not None else None
+        return None
+
     def projected(self, person, *, status=200):
         adapter = ScimPerson(person, self.request)
         attributes = parse_attribute_list(self.request.GET.get("attributes"))
@@ -203,7 +224,7 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
     def get(self, request, uuid=None):
         if uuid is None:
             return self.list_people(self.query_parameters(request.GET))
-        person = services.find_person(self.organization, uuid)
+        person = services.find_person(self.organization, uuid, joined_read=self.joined_read)
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None and versions.matches(person, if_none_match):
             response = HttpResponse(status=304, content_type=SCIM_CONTENT_TYPE)
@@ -223,6 +244,7 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
             self._id(uuid, "PUT"),
             self.load_body(request.body),
             if_match=request.headers.get("If-Match"),
+            joined_read=self.joined_read,
         )
         _describe_activity(request, operation, person)
         return self.projected(person)
@@ -235,6 +257,7 @@ class UsersView(UserListMixin, ScimView, django_scim_views.UsersView):
             person_id,
             body.get("Operations"),
             if_match=request.headers.get("If-Match"),
+            joined_read=self.joined_read,
         )
         _describe_activity(request, operation, person)
         return self.projected(person)

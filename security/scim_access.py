@@ -52,13 +52,14 @@ def credential_from_header(authorization):
     return None
 
 
-def authenticate_scim_request(request, organization_id):
+def authenticate_scim_request(request, organization_id, *, joined_read=None):
     """Return the ScimCaller of a request to the SCIM API of `organization_id`, or None when it is not allowed.
 
     Accepts a live long-lived bearer token of the organization, or an OAuth 2.0 access
     token that carries `PM.Scim`, is unexpired and unrevoked, and was issued to the
     organization's own OAuth client. A token in the query string is rejected
-    (RFC 6750 §2.3, RFC 9700 §4.3.2).
+    (RFC 6750 §2.3, RFC 9700 §4.3.2). A bearer token's query also runs `joined_read`
+    (security.bearer_tokens.JoinedRead), if given; an OAuth token leaves it unloaded.
     """
     if "access_token" in request.GET:
         return None
@@ -73,7 +74,7 @@ def authenticate_scim_request(request, organization_id):
     token = None
     if TOKEN_PATTERN.match(raw_token):
         # The token's query also loads its organization and SCIM connection.
-        token = find_live_bearer_token(raw_token)
+        token = find_live_bearer_token(raw_token, joined_read=joined_read)
         if token is None or token.organization_id != organization_id:
             return None
         caller = ScimCaller(organization=token.organization, credential="bearer_token", client_label=token.prefix)

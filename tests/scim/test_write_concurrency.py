@@ -32,8 +32,8 @@ def reads(monkeypatch):
     state = {"between": None, "runs": 1}
     real_find_person = services.find_person
 
-    def find_person(organization, person_id, *, for_update=False):
-        person = real_find_person(organization, person_id, for_update=for_update)
+    def find_person(organization, person_id, *, for_update=False, joined_read=None):
+        person = real_find_person(organization, person_id, for_update=for_update, joined_read=joined_read)
         calls.append("locked" if for_update else "plain")
         if state["between"] is not None and len(calls) <= state["runs"]:
             state["between"]()

@@ -19,7 +19,8 @@ from security.bearer_tokens import (
 from security.connections import configure, disable, enable_with_bearer_token
 from security.models import ScimBearerToken, ScimConnection
 from security.scim_access import authenticate_scim_request, credential_from_header
-from tests.factories import make_organization
+from scim.lookups import find_by_unique_attribute, joined_person_read
+from tests.factories import make_organization, make_person
 
 
 def scim_request(authorization=None):
@@ -87,6 +88,66 @@ def test_load_token_unknown_prefix(organization):
     issue_bearer_token(organization)
 
     assert load_token_with_connection("unknownPrefx") is None
+
+
+@pytest.mark.django_db
+def test_load_token_with_joined_person_read(organization, django_assert_num_queries):
+    token, _ = issue_bearer_token(organization)
+    person = make_person(organization, user_name="ada@example.com")
+    by_user_name = joined_person_read("user_name", "ADA@example.com")
+    by_id = joined_person_read("id", str(person.id))
+
+    with django_assert_num_queries(2):
+        assert load_token_with_connection(token.prefix, joined_read=by_user_name) == token
+        assert load_token_with_connection(token.prefix, joined_read=by_id) == token
+
+    for joined_read in (by_user_name, by_id):
+        assert joined_read.loaded is True
+        assert joined_read.instance == person
+        assert joined_read.instance.user_name == "ada@example.com"
+        assert not joined_read.instance._state.adding
+
+
+@pytest.mark.django_db
+def test_joined_person_read_stays_in_token_organization(organization):
+    token, _ = issue_bearer_token(organization)
+    other_person = make_person(make_organization(name="other"), user_name="ada@example.com")
+    by_user_name = joined_person_read("user_name", "ada@example.com")
+    by_id = joined_person_read("id", str(other_person.id))
+
+    for joined_read in (by_user_name, by_id):
+        assert load_token_with_connection(token.prefix, joined_read=joined_read) == token
+        assert joined_read.loaded is True
+        assert joined_read.instance is None
+
+
+@pytest.mark.django_db
+def test_joined_person_read_unloaded_for_unknown_token(organization):
+    issue_bearer_token(organization)
+    joined_read = joined_person_read("user_name", "ada@example.com")
+
+    assert load_token_with_connection("unknownPrefx", joined_read=joined_read) is None
+    assert joined_read.loaded is False
+
+
+def test_joined_person_read_of_invalid_id():
+    assert joined_person_read("id", "not-a-uuid") is None
+
+
+@pytest.mark.django_db
+def test_lookup_ignores_joined_read_of_other_value(organization, django_assert_num_queries):
+    token, _ = issue_bearer_token(organization)
+    ada = make_person(organization, user_name="ada@example.com")
+    grace = make_person(organization, user_name="grace@example.com")
+    joined_read = joined_person_read("user_name", "ada@example.com")
+    load_token_with_connection(token.prefix, joined_read=joined_read)
+
+    with django_assert_num_queries(0):
+        assert find_by_unique_attribute(organization.id, "user_name", "ada@example.com", joined_read=joined_read) == [ada]
+    with django_assert_num_queries(1):
+        assert find_by_unique_attribute(organization.id, "user_name", "grace@example.com", joined_read=joined_read) == [grace]
+    with django_assert_num_queries(1):
+        assert find_by_unique_attribute(organization.id, "id", str(ada.id), joined_read=joined_read) == [ada]
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from security.connections import confirm, disable
 from security.models import ScimOAuthClient
 from security.oauth_clients import regenerate_client_secret
 from security.scim_access import authenticate_scim_request
-from tests.factories import make_administrator, make_member, make_organization
+from tests.factories import make_administrator, make_member, make_organization, make_person
 from tests.security.oauth_helpers import (
     REDIRECT_URL,
     authorize_path,
@@ -552,3 +552,25 @@ def test_scim_access_query_count(organization, tokens, django_assert_num_queries
         caller = authenticate_scim_request(request, organization.id)
 
     assert caller.credential == "oauth_access_token"
+
+
+@pytest.mark.django_db
+def test_scim_lookup_and_patch_with_access_token(organization, tokens):
+    """An OAuth access token's check reads no person, so the views read it themselves."""
+    person = make_person(organization, user_name="ada@example.com")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}")
+    base = f"/{organization.id}/identity_/api/scim/v2/Users"
+
+    found = client.get(base, {"filter": 'userName eq "ADA@example.com"'})
+    patched = client.patch(
+        f"{base}/{person.id}",
+        {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "replace", "value": {"active": False}}]},
+        content_type="application/scim+json",
+    )
+
+    assert found.status_code == 200
+    assert [resource["id"] for resource in found.json()["Resources"]] == [str(person.id)]
+    assert patched.status_code == 200
+    assert patched.json()["active"] is False
+    person.refresh_from_db()
+    assert person.active is False

@@ -1,6 +1,7 @@
 """Model instances from hand-written SQL (uipath_identity.rows) equal the ORM's."""
 
 from django.db import connection
+from django.db.models.signals import post_init
 
 from accounts.models import Organization, Person
 from security.models import ScimConnection
@@ -48,3 +49,38 @@ def test_row_of_nulls_is_none(organization):
     nulls = ", ".join(["NULL"] * len(columns))
 
     assert fetch_instances(connection, f"SELECT {nulls}", [], [columns]) == [[None]]
+
+
+def test_instances_built_by_from_db_while_signals_are_received(organization):
+    person = make_person(organization, user_name="ada@example.com")
+    columns = ModelColumns(Person, "p", connection, generated=False)
+    sql = f"SELECT {columns.select_list} FROM {connection.ops.quote_name(Person._meta.db_table)} p"
+    initialized = []
+
+    def receiver(sender, instance, **kwargs):
+        initialized.append(instance)
+
+    post_init.connect(receiver, sender=Person)
+    try:
+        [(found,)] = fetch_instances(connection, sql, [], [columns])
+    finally:
+        post_init.disconnect(receiver, sender=Person)
+
+    assert initialized == [found]
+    assert found.pk == person.pk
+    assert found.get_deferred_fields() == {"search_text"}
+    assert (found._state.adding, found._state.db) == (False, "default")
+
+
+def test_instance_without_init_behaves_as_loaded(organization):
+    person = make_person(organization, user_name="ada@example.com", first_name="Ada")
+    columns = ModelColumns(Person, "p", connection, generated=False)
+    sql = f"SELECT {columns.select_list} FROM {connection.ops.quote_name(Person._meta.db_table)} p"
+
+    [(found,)] = fetch_instances(connection, sql, [], [columns])
+    found.first_name = "Augusta"
+    found.save(update_fields=["first_name"])
+
+    assert found.organization == organization
+    assert found == person
+    assert Person.objects.get(pk=person.pk).first_name == "Augusta"

@@ -1,47 +1,10 @@
 """Concurrent group writes on PostgreSQL: the unique constraint and the group lock decide."""
 
-import threading
-
-import pytest
-from django.db import connection
-from django.test import Client
-
 from accounts.models import Group
-from security.bearer_tokens import issue_bearer_token
-from security.connections import enable_with_bearer_token
-from tests.factories import make_group, make_organization, make_person
-from tests.scim.conftest import scim_base_path
+from tests.factories import make_group, make_person
+from tests.scim.conftest import run_together, scim_base_path
 from tests.scim.group_helpers import member_ids
-from tests.scim.helpers import patch_body, send
-
-
-def run_together(raw_token, requests):
-    """Send each (method, path, body) from its own thread at the same moment; return the statuses."""
-    barrier = threading.Barrier(len(requests))
-    statuses = []
-
-    def run(method, path, body):
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_token}")
-        barrier.wait()
-        statuses.append(send(client, method, path, body).status_code)
-        connection.close()
-
-    threads = [threading.Thread(target=run, args=request) for request in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(statuses)
-
-
-@pytest.fixture
-def organization_with_token(transactional_db):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serializes writers, so two writes cannot overlap there.")
-    organization = make_organization()
-    enable_with_bearer_token(organization)
-    _, raw_token = issue_bearer_token(organization)
-    return organization, raw_token
+from tests.scim.helpers import patch_body
 
 
 def test_concurrent_creates_of_one_name(organization_with_token):

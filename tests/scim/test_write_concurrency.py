@@ -6,21 +6,16 @@ and check that nothing is lost, then check the same with real threads on
 PostgreSQL.
 """
 
-import threading
-
 import pytest
 from django.db import connection
 from django.db.models import F
-from django.test import Client
 
 from accounts.models import Person
 from scim import services
 from scim.errors import NotFound, PreconditionFailed, Uniqueness
-from security.bearer_tokens import issue_bearer_token
-from security.connections import enable_with_bearer_token
 from tests.factories import make_organization, make_person
-from tests.scim.conftest import scim_base_path
-from tests.scim.helpers import patch_body, send
+from tests.scim.conftest import run_together, scim_base_path
+from tests.scim.helpers import patch_body
 
 TITLE_PATCH = [{"op": "replace", "path": "title", "value": "Director"}]
 
@@ -162,13 +157,8 @@ def test_writes_run_in_autocommit():
     assert statements == [("SELECT", True, False), ("UPDATE", True, False), ("INSERT", True, False)]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_patches_keep_every_change():
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serializes writers, so two writes cannot overlap there.")
-    organization = make_organization()
-    enable_with_bearer_token(organization)
-    _, raw_token = issue_bearer_token(organization)
+def test_concurrent_patches_keep_every_change(organization_with_token):
+    organization, raw_token = organization_with_token
     person = make_person(organization)
     path = f"{scim_base_path(organization)}/Users/{person.id}"
     changes = {
@@ -178,21 +168,10 @@ def test_concurrent_patches_keep_every_change():
         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization": "Example Corp",
         "displayName": "Pat Director",
     }
-    barrier = threading.Barrier(len(changes))
-    statuses = []
-
-    def patch(attribute, value):
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {raw_token}")
-        barrier.wait()
-        body = patch_body({"op": "replace", "path": attribute, "value": value})
-        statuses.append(send(client, "patch", path, body).status_code)
-        connection.close()
-
-    threads = [threading.Thread(target=patch, args=change) for change in changes.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = run_together(
+        raw_token,
+        [("patch", path, patch_body({"op": "replace", "path": attribute, "value": value})) for attribute, value in changes.items()],
+    )
 
     assert statuses == [200] * len(changes)
     person.refresh_from_db()

@@ -106,8 +106,8 @@ class ScimView(django_scim_views.SCIMView):
     def person_read_for_token_query(self, request, url_kwargs):
         """Return the JoinedRead of the person this request will read first, or None.
 
-        The bearer token check runs it in its own query, which saves the request a
-        query and a round trip. It must not raise: it runs before authentication.
+        The bearer token check runs it in the token's query, which saves the request a
+        query and a round trip. It must not raise, because it runs before authentication.
         """
         return None
 

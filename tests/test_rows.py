@@ -51,7 +51,7 @@ def test_row_of_nulls_is_none(organization):
     assert fetch_instances(connection, f"SELECT {nulls}", [], [columns]) == [[None]]
 
 
-def test_instances_built_by_from_db_while_signals_are_received(organization):
+def test_post_init_receiver_gets_from_db_instance(organization):
     person = make_person(organization, user_name="ada@example.com")
     columns = ModelColumns(Person, "p", connection, generated=False)
     sql = f"SELECT {columns.select_list} FROM {connection.ops.quote_name(Person._meta.db_table)} p"
